@@ -1,0 +1,115 @@
+/** Public types of the election. The algorithm lives in `election.ts`; IO is the caller's (see {@link ElectionAdapter}). */
+
+/** A peer's id. Ids compare like Fabric's `bytes.Compare` on their UTF-8 bytes: the lowest id wins a contest. */
+export type PeerId = string;
+
+/**
+ * What the election gossips. Plain JSON: it crosses data channels. The concrete messages are the
+ * union exported from `messages.ts`; every one has a `type` and the `sender` it claims. Transports must
+ * overwrite `sender` with the peer the message actually arrived from before handing it to the election.
+ */
+export interface ElectionMessage {
+  type: string;
+  sender: PeerId;
+}
+
+/** The network, as the election sees it. Implemented by `packages/mesh` in browsers and by the simulator in tests. */
+export interface ElectionAdapter {
+  /** Send to every peer in the current view. */
+  gossip(message: ElectionMessage): void;
+  /** Subscribe to incoming messages; returns the unsubscribe function. */
+  onMessage(handler: (message: ElectionMessage) => void): () => void;
+  /** Peers considered alive, not including self. */
+  peers(): readonly PeerId[];
+  /** Fabric's ReportMetrics: called with the current role after every round. */
+  reportMetrics?(isLeader: boolean): void;
+  /** Optional: send to one peer (used to answer a newcomer without gossiping to everyone). */
+  send?(to: PeerId, message: ElectionMessage): void;
+  /** Optional: told when the view changes, so the election reacts at once instead of at its next round. */
+  onViewChange?(handler: () => void): () => void;
+}
+
+/** Time, injected: real timers in browsers (a Worker's, in hidden tabs), virtual ones in tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Milliseconds; Fabric's four settings. */
+export interface ElectionConfig {
+  /** Longest wait at start-up for the membership view to settle (or a declaration to arrive). */
+  startupGracePeriod: number;
+  /** How often the view size is sampled while it settles. */
+  membershipSampleInterval: number;
+  /** A follower that hears no declaration for this long starts an election; a leader declares every half of it. */
+  leaderAliveThreshold: number;
+  /** How long an election collects proposals before the lowest id declares. */
+  leaderElectionDuration: number;
+}
+
+export type Role = 'leader' | 'follower';
+
+/** A snapshot of one peer's view of the election. */
+export interface ElectionState {
+  readonly id: PeerId;
+  readonly role: Role;
+  /** The leader this peer follows (itself when leading); undefined while unknown. */
+  readonly leaderId: PeerId | undefined;
+  /** Term of the current leadership; 0 before any leader is known. Grows with every new leadership. */
+  readonly term: number;
+  /** starting: waiting for the view to settle; electing: collecting proposals; steady: leading or following. */
+  readonly phase: 'starting' | 'electing' | 'steady' | 'stopped';
+  /** True while yielding (after {@link Election.yield}, until another leader appears or 6×T passes). */
+  readonly yielding: boolean;
+}
+
+export type ElectionEventType =
+  | 'election-started' // this peer proposed itself
+  | 'leadership-gained' // this peer became leader
+  | 'leadership-lost' // this peer stopped leading (see `reason`)
+  | 'leader-changed' // the leader this peer follows changed (or became unknown)
+  | 'yielded'
+  | 'stopped';
+
+/** One entry of the election's timeline; the dashboard shows these. */
+export interface ElectionEvent {
+  readonly type: ElectionEventType;
+  /** Clock time of the event. */
+  readonly at: number;
+  readonly leaderId: PeerId | undefined;
+  readonly term: number;
+  /** Why, for leadership-lost and leader-changed: 'yield', 'stop', 'lower-id-leader', 'higher-term', 'leader-silent', 'leader-left', 'handover', 'view'... */
+  readonly reason?: string;
+}
+
+/** Extra information passed with every leadership callback. */
+export interface LeadershipInfo {
+  readonly term: number;
+  readonly leaderId: PeerId | undefined;
+}
+
+export interface Election {
+  readonly id: PeerId;
+  /** Term of the current leadership (the fencing token); 0 before any leader is known. */
+  readonly term: number;
+  isLeader(): boolean;
+  /** The leader this peer follows (itself when leading), or undefined while unknown. */
+  leaderId(): PeerId | undefined;
+  state(): ElectionState;
+  /** Step aside for 6 × leaderAliveThreshold or until another leader appears. Calls back `false` synchronously. */
+  yield(): void;
+  /** Stop for good: hand over (if leading), gossip nothing more, release every timer and subscription. */
+  stop(): void;
+  /** Subscribe to the timeline; returns the unsubscribe function. */
+  subscribe(listener: (event: ElectionEvent, state: ElectionState) => void): () => void;
+}
+
+export interface CreateElectionOptions {
+  id: PeerId;
+  adapter: ElectionAdapter;
+  config?: Partial<ElectionConfig>;
+  clock?: Clock;
+  /** Called on every gain and loss of leadership, with the term and leader. */
+  onLeadershipChange?: (isLeader: boolean, info: LeadershipInfo) => void;
+}

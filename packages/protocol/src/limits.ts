@@ -1,0 +1,19 @@
+/** Bounds shared by the signaling server and its clients. Every size that crosses the wire is bounded. */
+export const limits = {
+  /** Longest room name. Room names match {@link roomNamePattern}. */
+  roomNameMaxLength: 64,
+  /** Longest room secret a client may present. */
+  secretMaxLength: 256,
+  /** Largest serialized `signal.data` (an SDP offer with many candidates stays well below this). */
+  signalDataMaxBytes: 16 * 1024,
+  /** Engine.IO's maxHttpBufferSize: a frame larger than this closes the connection. */
+  maxHttpBufferSize: 64 * 1024,
+  /** Longest resume token. */
+  resumeTokenMaxLength: 256,
+} as const;
+
+/** Letters, digits, `-`, `_` and `.`; 1 to 64 characters. */
+export const roomNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Server-assigned peer ids: 32 lowercase hex characters (128 random bits). */
+export const peerIdPattern = /^[0-9a-f]{32}$/;
