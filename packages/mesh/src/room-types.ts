@@ -1,0 +1,78 @@
+import type { ElectionConfig, ElectionEvent, PeerId, Role } from '@conclave/election';
+import type { RoomCore } from '@conclave/shared-work';
+
+/** Options of {@link joinRoom}. */
+export interface JoinRoomOptions {
+  /** Base URL of the signaling server, e.g. `location.origin`. */
+  signalingUrl: string;
+  /** Room name (letters, digits, `.`, `-`, `_`; 1-64). */
+  room: string;
+  /** Room secret, when the room requires one. */
+  secret?: string;
+  /** STUN/TURN servers for real deployments. Default: none (host candidates only: one machine or one LAN). */
+  iceServers?: RTCIceServer[];
+  /** Election timings; defaults are the browser defaults of `@conclave/election`. */
+  election?: Partial<ElectionConfig>;
+  /** Where election timers run: a dedicated Worker (default; not throttled in hidden tabs) or the page. */
+  timers?: 'worker' | 'page';
+  /** Enables the test-only fault-injection hook ({@link Room.faults}). Off by default. */
+  faults?: boolean;
+}
+
+export type SignalingStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+export type LinkState = 'connecting' | 'open' | 'closed';
+
+export interface PeerInfo {
+  readonly id: PeerId;
+  readonly link: LinkState;
+  /** The peers that peer reports being linked to (for the mesh picture); empty until it reports. */
+  readonly links: readonly PeerId[];
+}
+
+/** A timeline entry: an election event, or a mesh event (link opened/closed, signaling lost/back). */
+export type RoomEvent =
+  | (ElectionEvent & { readonly source: 'election' })
+  | {
+      readonly source: 'mesh';
+      readonly type: 'link-open' | 'link-closed' | 'signaling-lost' | 'signaling-back' | 'joined' | 'left';
+      readonly at: number;
+      readonly peer?: PeerId;
+    };
+
+/** An immutable picture of the room as this tab sees it; a new object after every change. */
+export interface RoomSnapshot {
+  readonly selfId: PeerId;
+  readonly room: string;
+  readonly signaling: SignalingStatus;
+  readonly role: Role;
+  readonly leaderId: PeerId | undefined;
+  readonly term: number;
+  readonly peers: readonly PeerInfo[];
+  /** The most recent events, oldest first (bounded). */
+  readonly events: readonly RoomEvent[];
+}
+
+/** Test-only fault injection (enabled by `faults: true`): drop traffic to or from chosen peers. */
+export interface FaultInjector {
+  /** Cut the link both ways: messages dropped and the peer leaves this tab's view. */
+  cut(peer: PeerId): void;
+  /** Drop only what arrives from `peer` (asymmetric loss); the peer stays in the view. */
+  deafTo(peer: PeerId): void;
+  /** Undo every fault. */
+  heal(): void;
+}
+
+/** A joined room: the election's state and events, the mesh, and the leader-work API. */
+export interface Room extends RoomCore {
+  readonly id: PeerId;
+  readonly name: string;
+  snapshot(): RoomSnapshot;
+  /** Called after every change; returns the unsubscribe function. Fits React's useSyncExternalStore. */
+  subscribe(listener: () => void): () => void;
+  /** Step aside as leader (no-op when following). */
+  yield(): void;
+  /** Hand over (if leading), close every link and leave the signaling room. */
+  leave(): Promise<void>;
+  /** Present only when joined with `faults: true`. */
+  readonly faults: FaultInjector | undefined;
+}
