@@ -9,6 +9,7 @@ export default defineConfig({
       'packages/mesh',
       'packages/shared-work',
       'apps/signaling',
+      'bench',
     ],
     passWithNoTests: false,
   },

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/** Where the harness writes the built pages; served as the signaling server's static directory. */
+export const pagesOutDir = fileURLToPath(new URL('../.build', import.meta.url));
+const pagesRoot = fileURLToPath(new URL('../pages', import.meta.url));
+
+/** Builds bench/pages (conclave.html, bc.html) with Vite into {@link pagesOutDir}. */
+export async function buildPages(): Promise<string> {
+  await build({
+    configFile: false,
+    root: pagesRoot,
+    logLevel: 'warn',
+    // simple-peer 9 needs Node globals; its prebuilt browser bundle does not (see the WebRTC recipe).
+    resolve: { alias: [{ find: /^simple-peer$/, replacement: 'simple-peer/simplepeer.min.js' }] },
+    build: {
+      outDir: pagesOutDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      rollupOptions: {
+        input: { conclave: `${pagesRoot}/conclave.html`, bc: `${pagesRoot}/bc.html` },
+      },
+    },
+  });
+  return pagesOutDir;
+}

@@ -1,0 +1,125 @@
+import type { ContenderId } from './contenders';
+import {
+  type Cell,
+  figureLabels,
+  findCell,
+  type GoalCheck,
+  type LatencyFigure,
+  latencyFigures,
+  type Ratios,
+  type SteadyFigure,
+  steadyFigures,
+} from './results';
+import type { Summary } from './stats';
+
+/** Everything one run produced: what is written as JSON. */
+export interface BenchReport {
+  readonly date: string;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: {
+    readonly cpus: number;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly browser: string;
+  };
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly contenders: readonly { readonly id: ContenderId; readonly label: string; readonly reps: number }[];
+  readonly cells: readonly Cell[];
+  readonly ratios: readonly Ratios[];
+  readonly goals: readonly GoalCheck[];
+  readonly notes: readonly string[];
+}
+
+function formatNumber(value: number): string {
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 100) return String(Math.round(value));
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function formatSummary(summary: Summary): string {
+  if (summary.median === undefined) {
+    return summary.timeouts > 0 ? `timeout×${summary.timeouts}` : '–';
+  }
+  const range = summary.n > 1 ? ` (${formatNumber(summary.min!)}–${formatNumber(summary.max!)})` : '';
+  const timeouts = summary.timeouts > 0 ? ` +timeout×${summary.timeouts}` : '';
+  return `${formatNumber(summary.median)}${range}${timeouts}`;
+}
+
+function formatRatio(value: number | undefined): string {
+  return value === undefined ? '–' : `${formatNumber(value)}×`;
+}
+
+function cellText(cell: Cell | undefined, figure: LatencyFigure | SteadyFigure): string {
+  if (!cell) return '–';
+  if ((latencyFigures as readonly string[]).includes(figure))
+    return formatSummary(cell.latency[figure as LatencyFigure]);
+  const value = cell.steady?.[figure as SteadyFigure];
+  return value === undefined ? '–' : formatNumber(value);
+}
+
+/** The result table as rows of cells (header first). */
+export function tableRows(report: BenchReport): string[][] {
+  const ids = report.contenders.map((c) => c.id);
+  const header = [
+    'figure',
+    'tabs',
+    ...report.contenders.map((c) => c.label),
+    'Conclave / bc',
+    'Conclave / Fabric',
+  ];
+  const rows = [header];
+  const tabs = [...new Set(report.cells.map((cell) => cell.tabs))].sort((a, b) => a - b);
+  for (const figure of [...latencyFigures, ...steadyFigures]) {
+    for (const count of tabs) {
+      const ratio = report.ratios.find((r) => r.figure === figure && r.tabs === count);
+      rows.push([
+        figureLabels[figure],
+        String(count),
+        ...ids.map((id) => cellText(findCell(report.cells, id, count), figure)),
+        formatRatio(ratio?.conclaveOverBroadcastChannel),
+        formatRatio(ratio?.conclaveOverFabric),
+      ]);
+    }
+  }
+  return rows;
+}
+
+/** A plain-text table for the terminal. */
+export function textTable(report: BenchReport): string {
+  const rows = tableRows(report);
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((text, column) => text.padEnd(widths[column]!)).join('  ');
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** The same table in Markdown (for the README). */
+export function markdownTable(report: BenchReport): string {
+  const rows = tableRows(report);
+  const line = (row: string[]) => `| ${row.join(' | ')} |`;
+  return [line(rows[0]!), line(rows[0]!.map(() => '---')), ...rows.slice(1).map(line)].join('\n');
+}
+
+export function goalLines(report: BenchReport): string[] {
+  return report.goals.map((goal) => {
+    const verdict = goal.met === undefined ? 'n/a ' : goal.met ? 'MET ' : 'MISS';
+    const measured = goal.measured === undefined ? 'no data' : formatNumber(goal.measured);
+    return `${verdict} ${goal.goal}: measured ${measured}`;
+  });
+}
+
+/** The summary printed at the end of a run. */
+export function printableReport(report: BenchReport): string {
+  return [
+    `Conclave bench ${report.startedAt} (${Math.round(report.durationSeconds)} s; ${report.machine.cpus} cores, ${report.machine.browser})`,
+    `Medians (min–max) over repetitions: ${report.contenders.map((c) => `${c.label} ×${c.reps}`).join(', ')}`,
+    '',
+    textTable(report),
+    '',
+    'Goals of issue 5 (8 tabs, Conclave defaults):',
+    ...goalLines(report).map((text) => `  ${text}`),
+    ...(report.notes.length > 0 ? ['', 'Notes:', ...report.notes.map((note) => `  - ${note}`)] : []),
+  ].join('\n');
+}

@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext } from '@playwright/test';
+import type { BenchEvent } from '../pages/bench-events';
+import type { Agreement } from './agreement';
+import { type Contender, tabUrl } from './contenders';
+import { progress } from './progress';
+import type { Sample } from './stats';
+import { measureSteadyState, type SteadyResult } from './steady-state';
+import { type Tab, TabTracker, type Timeout } from './tab-tracker';
+
+/** One repetition of the whole sequence for one contender and room size. */
+export interface RepetitionPlan {
+  readonly contender: Contender;
+  readonly tabs: number;
+  readonly rep: number;
+  readonly reps: number;
+  /** Measure steady state for this long (ms) in this repetition; undefined skips it. */
+  readonly steadyMs: number | undefined;
+  /** Keep every tab's timeline in the result (for investigating a missed goal). */
+  readonly trace: boolean;
+}
+
+/** The per-tab timelines of one repetition, kept with --trace. */
+export interface RepetitionTrace {
+  readonly tabs: readonly {
+    readonly index: number;
+    readonly selfId: string | undefined;
+    readonly alive: boolean;
+    readonly events: readonly BenchEvent[];
+    /** The implementation's own timeline (Conclave's room events), read at the end of the repetition. */
+    readonly timeline: unknown;
+  }[];
+  /** Harness actions with Node epoch-ms timestamps. */
+  readonly actions: readonly { readonly at: number; readonly action: string }[];
+}
+
+export interface RepetitionResult {
+  readonly rep: number;
+  readonly room: string;
+  /** From the first navigation to the last tab's mesh complete (broadcast-channel: last tab loaded). */
+  readonly meshMs: Sample;
+  /** From the last tab's mesh complete to every tab agreeing on one leader (0 when they agreed before). */
+  readonly firstLeaderMs: Sample;
+  /** The same, unclamped: negative when the room agreed before the last link opened. */
+  readonly firstLeaderRawMs: number | undefined;
+  /** Leader page closed (pagehide runs) → the remaining tabs agree on a new leader. */
+  readonly gracefulMs: Sample;
+  /** A new tab joins a room with a leader → it shows that leader (from its first link open / load). */
+  readonly newcomerMs: Sample;
+  /** Leader renderer crashed (CDP Page.crash) → the remaining tabs agree on a new leader. */
+  readonly crashMs: Sample;
+  readonly steady: SteadyResult | undefined;
+  readonly problems: readonly string[];
+  readonly trace: RepetitionTrace | undefined;
+}
+
+/** Ready in Conclave's sense: every link open. broadcast-channel tabs are ready when loaded. */
+function readyAt(tab: Tab, contender: Contender, linkTarget: number): number | undefined {
+  if (tab.readyAt === undefined) return undefined;
+  if (!contender.meshed || linkTarget === 0) return tab.readyAt;
+  let at: number | undefined;
+  for (const [open, reachedAt] of tab.linksReachedAt) {
+    if (open >= linkTarget && (at === undefined || reachedAt < at)) at = reachedAt;
+  }
+  return tab.openLinks >= linkTarget ? at : undefined;
+}
+
+/** Where a newcomer's clock starts: its first open link (Conclave) or its load (broadcast-channel). */
+function newcomerStart(tab: Tab, contender: Contender): number | undefined {
+  return readyAt(tab, contender, 1);
+}
+
+class Repetition {
+  private readonly tracker = new TabTracker();
+  private readonly room: string;
+  private readonly url: string;
+  private readonly actions: { at: number; action: string }[] = [];
+  private readonly problems: string[] = [];
+
+  constructor(
+    private readonly context: BrowserContext,
+    baseUrl: string,
+    private readonly plan: RepetitionPlan,
+  ) {
+    this.room = `bench-${plan.contender.id}-${plan.tabs}-${plan.rep}-${randomBytes(4).toString('hex')}`;
+    this.url = tabUrl(baseUrl, plan.contender, this.room);
+  }
+
+  private say(message: string): void {
+    const { contender, tabs, rep, reps } = this.plan;
+    progress(`${contender.id} ${tabs} tabs rep ${rep}/${reps}: ${message}`);
+  }
+
+  private act(action: string): number {
+    const at = Date.now();
+    this.actions.push({ at, action });
+    return at;
+  }
+
+  private async openTab(): Promise<Tab> {
+    const page = await this.context.newPage();
+    const tab = this.tracker.add(page);
+    page.on('pageerror', (error) => this.problems.push(`tab ${tab.index}: ${error.message}`));
+    return tab;
+  }
+
+  /** Waits until every live tab is ready (meshed); resolves with the last tab's ready time. */
+  private waitForMesh(timeoutMs: number): Promise<number | Timeout> {
+    return this.tracker.waitFor(() => {
+      const live = this.tracker.live();
+      let last = Number.NEGATIVE_INFINITY;
+      for (const tab of live) {
+        const at = readyAt(tab, this.plan.contender, live.length - 1);
+        if (at === undefined) return undefined;
+        last = Math.max(last, at);
+      }
+      return last;
+    }, timeoutMs);
+  }
+
+  private meshTimeoutMs(): number {
+    return 15_000 + 1_500 * this.plan.tabs;
+  }
+
+  private leaderTab(agreement: Agreement): Tab {
+    const tab = this.tracker.live().find((candidate) => candidate.selfId === agreement.leaderId);
+    if (!tab) throw new Error('agreement on a leader that is not a live tab');
+    return tab;
+  }
+
+  async run(): Promise<RepetitionResult> {
+    const { contender, tabs, steadyMs } = this.plan;
+    await this.context.exposeBinding('benchReport', ({ page }, payload: unknown) =>
+      this.tracker.onReport(page, payload),
+    );
+    const result = {
+      meshMs: 'skipped' as Sample,
+      firstLeaderMs: 'skipped' as Sample,
+      firstLeaderRawMs: undefined as number | undefined,
+      gracefulMs: 'skipped' as Sample,
+      newcomerMs: 'skipped' as Sample,
+      crashMs: 'skipped' as Sample,
+      steady: undefined as SteadyResult | undefined,
+    };
+
+    // Open every tab at once, as a user restoring a session would.
+    const opened = await Promise.all(Array.from({ length: tabs }, () => this.openTab()));
+    const navigatedAt = this.act(`navigate ${tabs} tabs`);
+    await Promise.all(opened.map((tab) => tab.page.goto(this.url)));
+    const meshAt = await this.waitForMesh(this.meshTimeoutMs());
+    result.meshMs = meshAt === 'timeout' ? meshAt : meshAt - navigatedAt;
+    if (meshAt === 'timeout') {
+      this.say(`mesh not complete after ${this.meshTimeoutMs()} ms`);
+      return this.finish(result);
+    }
+
+    let agreed = await this.tracker.waitForStableAgreement(
+      new Set(),
+      contender.timeouts.leader,
+      contender.settleMs,
+    );
+    if (agreed === 'timeout') {
+      result.firstLeaderMs = 'timeout';
+      this.say('first leader: timeout');
+      return this.finish(result);
+    }
+    result.firstLeaderRawMs = agreed.at - meshAt;
+    result.firstLeaderMs = Math.max(0, result.firstLeaderRawMs);
+    this.say(
+      `mesh ${Math.round(result.meshMs as number)} ms, first leader ${Math.round(result.firstLeaderMs)} ms`,
+    );
+
+    if (steadyMs !== undefined) {
+      result.steady = await measureSteadyState(this.tracker.live(), agreed.leaderId, steadyMs);
+      this.say(
+        `steady: ${result.steady.perTab.messagesPerSecond.toFixed(2)} msg/s per tab, ${result.steady.senders} sender(s), ` +
+          `CPU ${result.steady.cpuPercent.toFixed(1)} %, PSS ${Math.round(result.steady.pssMiB)} MiB`,
+      );
+    }
+
+    // Graceful failover: close the leader's page so pagehide runs.
+    const graceful = this.leaderTab(agreed);
+    this.tracker.retire(graceful);
+    const closedAt = this.act(`close leader tab ${graceful.index}`);
+    await graceful.page.close({ runBeforeUnload: true });
+    agreed = await this.tracker.waitForStableAgreement(
+      new Set([agreed.leaderId]),
+      contender.timeouts.failover,
+      contender.settleMs,
+    );
+    if (agreed === 'timeout') {
+      result.gracefulMs = 'timeout';
+      this.say('graceful failover: timeout');
+      return this.finish(result);
+    }
+    result.gracefulMs = agreed.at - closedAt;
+    this.say(`graceful failover ${Math.round(result.gracefulMs)} ms`);
+
+    // Newcomer: one more tab joins the room that has a leader.
+    const leaderBefore = agreed.leaderId;
+    const newcomer = await this.openTab();
+    this.act(`open newcomer tab ${newcomer.index}`);
+    await newcomer.page.goto(this.url);
+    const shown = await this.tracker.waitFor(() => {
+      const agreement = this.tracker.agreement();
+      const start = newcomerStart(newcomer, contender);
+      return agreement && start !== undefined && newcomer.leaderId === agreement.leaderId
+        ? { agreement, start }
+        : undefined;
+    }, contender.timeouts.newcomer);
+    if (shown === 'timeout') {
+      result.newcomerMs = 'timeout';
+      this.say('newcomer: timeout');
+      return this.finish(result);
+    }
+    result.newcomerMs = Math.max(0, newcomer.leaderSince - shown.start);
+    if (shown.agreement.leaderId !== leaderBefore) this.problems.push('the newcomer changed the leader');
+    this.say(`newcomer ${Math.round(result.newcomerMs)} ms`);
+
+    // Crash failover: the full mesh again (the newcomer linked to everyone), then crash the leader's renderer.
+    const remeshed = await this.waitForMesh(this.meshTimeoutMs());
+    agreed = await this.tracker.waitForStableAgreement(
+      new Set(),
+      contender.timeouts.leader,
+      contender.settleMs,
+    );
+    if (remeshed === 'timeout' || agreed === 'timeout') {
+      this.say('no stable meshed room before the crash');
+      return this.finish(result);
+    }
+    const crashed = this.leaderTab(agreed);
+    const cdp = await this.context.newCDPSession(crashed.page);
+    this.tracker.retire(crashed);
+    const crashedAt = this.act(`crash leader tab ${crashed.index}`);
+    cdp.send('Page.crash').catch(() => {}); // never answers: the renderer is gone
+    const afterCrash = await this.tracker.waitForStableAgreement(
+      new Set([agreed.leaderId]),
+      contender.timeouts.failover,
+      contender.settleMs,
+    );
+    const collateral = this.tracker.tabs.filter((tab) => tab.crashed && tab !== crashed);
+    if (collateral.length > 0)
+      this.problems.push(`${collateral.length} other tab(s) crashed with the leader`);
+    result.crashMs = afterCrash === 'timeout' ? afterCrash : afterCrash.at - crashedAt;
+    this.say(
+      `crash failover ${typeof result.crashMs === 'number' ? `${Math.round(result.crashMs)} ms` : result.crashMs}`,
+    );
+    return this.finish(result);
+  }
+
+  private async finish(
+    result: Omit<RepetitionResult, 'rep' | 'room' | 'problems' | 'trace'>,
+  ): Promise<RepetitionResult> {
+    for (const tab of this.tracker.tabs) {
+      for (const message of tab.problems) this.problems.push(`tab ${tab.index}: ${message}`);
+    }
+    if (this.tracker.rejectedReports() > 0)
+      this.problems.push(`${this.tracker.rejectedReports()} invalid reports`);
+    for (const problem of this.problems) this.say(`problem: ${problem}`);
+    return {
+      ...result,
+      rep: this.plan.rep,
+      room: this.room,
+      problems: this.problems,
+      trace: this.plan.trace ? await this.collectTrace() : undefined,
+    };
+  }
+
+  private async collectTrace(): Promise<RepetitionTrace> {
+    const tabs = await Promise.all(
+      this.tracker.tabs.map(async (tab) => ({
+        index: tab.index,
+        selfId: tab.selfId,
+        alive: tab.alive,
+        events: tab.events,
+        timeline: tab.alive
+          ? await tab.page.evaluate(() => window.bench?.timeline?.()).catch((error: unknown) => String(error))
+          : undefined,
+      })),
+    );
+    return { tabs, actions: this.actions };
+  }
+}
+
+/** Runs one repetition in a fresh browser context (its own storage, so nothing leaks between repetitions). */
+export async function runRepetition(
+  browser: Browser,
+  baseUrl: string,
+  plan: RepetitionPlan,
+): Promise<RepetitionResult> {
+  const context = await browser.newContext();
+  try {
+    return await new Repetition(context, baseUrl, plan).run();
+  } finally {
+    await context.close().catch(() => {});
+  }
+}

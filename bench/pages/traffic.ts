@@ -1,0 +1,58 @@
+import type { TrafficCount, TrafficCounters } from './bench-events';
+
+/** Name suffix of the bench's own status channel on the broadcast-channel page (counted apart from the library). */
+export const statusChannelSuffix = ':bench-status';
+
+const encoder = new TextEncoder();
+
+function byteSize(data: unknown): number {
+  if (typeof data === 'string') return encoder.encode(data).byteLength;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (data instanceof Blob) return data.size;
+  // Structured-clone payloads (BroadcastChannel): their JSON size is a fair proxy.
+  try {
+    return encoder.encode(JSON.stringify(data) ?? '').byteLength;
+  } catch {
+    return 0;
+  }
+}
+
+function add(count: TrafficCount, data: unknown): void {
+  count.messages += 1;
+  count.bytes += byteSize(data);
+}
+
+/**
+ * Counts every message this page sends on data channels, WebSockets and BroadcastChannels by wrapping the
+ * native `send`/`postMessage`. The Room API has no traffic statistics, so this is the transport-neutral way
+ * to see what the mesh (and signaling) put on the wire. Install before anything opens a connection.
+ */
+export function installTrafficCounters(): TrafficCounters {
+  const counters: TrafficCounters = {
+    dataChannel: { messages: 0, bytes: 0 },
+    webSocket: { messages: 0, bytes: 0 },
+    broadcastChannel: { messages: 0, bytes: 0 },
+    status: { messages: 0, bytes: 0 },
+  };
+
+  const dataChannelSend = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
+    add(counters.dataChannel, data);
+    dataChannelSend.call(this, data);
+  } as RTCDataChannel['send'];
+
+  const webSocketSend = WebSocket.prototype.send as (this: WebSocket, data: unknown) => void;
+  WebSocket.prototype.send = function (this: WebSocket, data: unknown) {
+    add(counters.webSocket, data);
+    webSocketSend.call(this, data);
+  } as WebSocket['send'];
+
+  const broadcastPost = BroadcastChannel.prototype.postMessage;
+  BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
+    add(this.name.endsWith(statusChannelSuffix) ? counters.status : counters.broadcastChannel, message);
+    broadcastPost.call(this, message);
+  };
+
+  return counters;
+}
