@@ -1,0 +1,31 @@
+import type { RoomSnapshot } from '@conclave/mesh';
+import { shortId } from '../format';
+
+export interface PeerListProps {
+  readonly snapshot: RoomSnapshot;
+}
+
+/** The other tabs this tab knows of, with the state of the link to each. */
+export function PeerList({ snapshot }: PeerListProps) {
+  return (
+    <section className="card peers" aria-label="Peers">
+      <h2>Peers</h2>
+      {snapshot.peers.length === 0 ? (
+        <p className="muted">No other tabs in this room yet.</p>
+      ) : (
+        <ul className="peer-list" data-testid="peer-list">
+          {snapshot.peers.map((peer) => (
+            <li key={peer.id} data-peer={peer.id} data-link={peer.link}>
+              <code title={peer.id}>{shortId(peer.id)}</code>
+              <span className={`link-badge link-${peer.link}`}>{peer.link}</span>
+              {peer.id === snapshot.leaderId && <span className="tag tag-leader">leader</span>}
+              <span className="muted peer-links">
+                {peer.links.length} {peer.links.length === 1 ? 'link' : 'links'}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Room } from '@conclave/mesh';
+import type { RoomSession } from '../room-session';
+import { openLinkCount, roomStatus } from '../room-status';
+import { useRoomSnapshot } from '../use-room-snapshot';
+import { Controls } from './Controls';
+import { ElectionCard } from './ElectionCard';
+import { MeshGraph } from './MeshGraph';
+import { PeerList } from './PeerList';
+import { SharedWorkSlot } from './SharedWorkSlot';
+import { StatusBanner } from './StatusBanner';
+import { Timeline } from './Timeline';
+
+export interface RoomDashboardProps {
+  readonly room: Room;
+  readonly session: RoomSession;
+  /** True while the tab hands over and closes its links. */
+  readonly leaving: boolean;
+}
+
+/** Everything about a joined room: who leads, the mesh, the timeline, the controls. */
+export function RoomDashboard({ room, session, leaving }: RoomDashboardProps) {
+  const snapshot = useRoomSnapshot(room);
+  return (
+    <main className="dashboard">
+      <StatusBanner status={roomStatus(snapshot)} openLinks={openLinkCount(snapshot)} error={undefined} />
+      <div className="columns">
+        <div className="column">
+          <ElectionCard snapshot={snapshot} />
+          <Controls
+            membership={leaving ? 'leaving' : 'joined'}
+            electionRole={snapshot.role}
+            onYield={() => room.yield()}
+            onLeave={() => void session.leave()}
+            onRejoin={() => session.join()}
+          />
+          <PeerList snapshot={snapshot} />
+        </div>
+        <div className="column">
+          <MeshGraph snapshot={snapshot} />
+          <SharedWorkSlot room={room} />
+        </div>
+        <div className="column">
+          <Timeline events={snapshot.events} />
+        </div>
+      </div>
+    </main>
+  );
+}

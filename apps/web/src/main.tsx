@@ -1,0 +1,29 @@
+import { joinRoom } from '@conclave/mesh';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App';
+import { exposeForTests } from './expose-for-tests';
+import { readPageOptions } from './page-options';
+import { createRoomSession } from './room-session';
+import './styles.css';
+
+const options = readPageOptions(window.location.search);
+
+// The session lives outside React: StrictMode's double effects must not join the room twice.
+const session = createRoomSession(() =>
+  joinRoom({
+    signalingUrl: window.location.origin,
+    room: options.room,
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    ...(options.test ? { faults: true } : {}),
+  }),
+);
+if (options.test) exposeForTests(session);
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App session={session} options={options} />
+  </StrictMode>,
+);

@@ -1,0 +1,62 @@
+import type { PeerInfo } from '@conclave/mesh';
+
+export interface MeshNode {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+  readonly isSelf: boolean;
+  readonly isLeader: boolean;
+}
+
+export interface MeshEdge {
+  readonly from: string;
+  readonly to: string;
+  /** `open`: a link reported open; `connecting`: this tab's link still negotiating. */
+  readonly state: 'open' | 'connecting';
+}
+
+export interface MeshLayout {
+  readonly nodes: readonly MeshNode[];
+  readonly edges: readonly MeshEdge[];
+}
+
+/**
+ * Places this tab and its peers on a circle (ordered by id, so every tab draws the same picture) and
+ * draws an edge for every link this tab has and every link a peer reports. Links to ids this tab does not
+ * know are left out.
+ */
+export function layoutMesh(
+  selfId: string,
+  peers: readonly PeerInfo[],
+  leaderId: string | undefined,
+  size: number,
+): MeshLayout {
+  const ids = [...new Set([selfId, ...peers.map((peer) => peer.id)])].sort();
+  const center = size / 2;
+  const radius = ids.length === 1 ? 0 : size * 0.36;
+  const nodes = ids.map((id, index): MeshNode => {
+    const angle = -Math.PI / 2 + (2 * Math.PI * index) / ids.length;
+    return {
+      id,
+      x: center + radius * Math.cos(angle),
+      y: center + radius * Math.sin(angle),
+      isSelf: id === selfId,
+      isLeader: id === leaderId,
+    };
+  });
+
+  const known = new Set(ids);
+  const edges = new Map<string, MeshEdge>();
+  const add = (a: string, b: string, state: MeshEdge['state']): void => {
+    if (a === b || !known.has(a) || !known.has(b)) return;
+    const [from, to] = a < b ? [a, b] : [b, a];
+    const key = `${from}|${to}`;
+    if (edges.get(key)?.state === 'open') return;
+    edges.set(key, { from, to, state });
+  };
+  for (const peer of peers) {
+    if (peer.link !== 'closed') add(selfId, peer.id, peer.link);
+    for (const other of peer.links) add(peer.id, other, 'open');
+  }
+  return { nodes, edges: [...edges.values()] };
+}

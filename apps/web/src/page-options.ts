@@ -1,0 +1,23 @@
+/** What the page's URL asks for. */
+export interface PageOptions {
+  /** Room to join: `?room=NAME`, default `lobby`. The mesh validates the name when joining. */
+  readonly room: string;
+  /** Room secret: `?secret=...`, when the room needs one. */
+  readonly secret: string | undefined;
+  /** `?test=1`: expose the room as `window.conclave` and enable fault injection (for e2e tests only). */
+  readonly test: boolean;
+}
+
+export const defaultRoom = 'lobby';
+
+/** Reads {@link PageOptions} from a query string such as `location.search`. */
+export function readPageOptions(search: string): PageOptions {
+  const params = new URLSearchParams(search);
+  const room = params.get('room');
+  const secret = params.get('secret');
+  return {
+    room: room === null || room === '' ? defaultRoom : room,
+    secret: secret === null || secret === '' ? undefined : secret,
+    test: params.get('test') === '1',
+  };
+}

@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * Builds the dashboard (`apps/web`) into `apps/web/dist`, which the signaling server serves (`npm start`).
+ * `npx vite` runs the dev server on :5174 and proxies Socket.IO to a signaling server
+ * (`SIGNALING_URL`, default http://127.0.0.1:5173: start one with `npm start -w @conclave/signaling`).
+ */
+const signalingUrl = process.env.SIGNALING_URL ?? 'http://127.0.0.1:5173';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('apps/web', import.meta.url)),
+  plugins: [react()],
+  resolve: {
+    // simple-peer's package entry needs Node globals; its prebuilt browser bundle does not.
+    alias: [{ find: /^simple-peer$/, replacement: 'simple-peer/simplepeer.min.js' }],
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 5174,
+    proxy: { '/socket.io': { target: signalingUrl, ws: true } },
+  },
+});
