@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { logLevels, type SignalingServerInput } from './options';
+
+/** The built web app, relative to this file: `apps/web/dist`. */
+export const defaultStaticDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Flags of the CLI; each has an environment variable of the upper-snake name. `SIGNALING_KEY` is env-only. */
+const flags = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'allowed-origins': { type: 'string' },
+  'room-capacity': { type: 'string' },
+  'redis-url': { type: 'string' },
+  'max-peers': { type: 'string' },
+  'static-dir': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** Settings as text (environment or flags), validated and converted to server options. */
+const cliConfigSchema = z.strictObject({
+  PORT: z.preprocess(blankToUndefined, integer(0, 65535).default(5173)),
+  HOST: z.preprocess(blankToUndefined, z.string().min(1).default('127.0.0.1')),
+  ALLOWED_ORIGINS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .default([]),
+  ),
+  ROOM_CAPACITY: z.preprocess(blankToUndefined, integer(1, 10_000).default(64)),
+  REDIS_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
+  SIGNALING_KEY: z.preprocess(
+    blankToUndefined,
+    z.string().min(16, 'needs at least 16 characters').optional(),
+  ),
+  MAX_PEERS: z.preprocess(blankToUndefined, integer(1, 1_000_000).default(10_000)),
+  STATIC_DIR: z.preprocess(blankToUndefined, z.string().default(defaultStaticDir)),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(logLevels).default('info')),
+});
+
+export const usage = `Usage: npm start -w apps/signaling -- [flags]
+
+Flags (each also read from the environment variable in brackets; flags win):
+  --port N              [PORT]             TCP port (0 = any free port)          default 5173
+  --host ADDR           [HOST]             interface to bind                     default 127.0.0.1
+  --allowed-origins L   [ALLOWED_ORIGINS]  comma-separated browser origins       default: own + loopback
+  --room-capacity N     [ROOM_CAPACITY]    most peers in a room                  default 64
+  --redis-url URL       [REDIS_URL]        share rooms with other servers        default: none
+  --max-peers N         [MAX_PEERS]        most joined peers on this server      default 10000
+  --static-dir DIR      [STATIC_DIR]       built web app to serve                default apps/web/dist
+  --log-level LEVEL     [LOG_LEVEL]        ${logLevels.join('|')}   default info
+                        [SIGNALING_KEY]    resume-token HMAC key (env only)      default: random per process
+`;
+
+export type CliConfig = { help: true } | { help: false; options: SignalingServerInput };
+
+/** Reads flags over environment variables; throws an Error listing every invalid setting. */
+export function readCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  const { values } = parseArgs({ args: [...argv], options: flags, strict: true, allowPositionals: false });
+  if (values.help) return { help: true };
+  const text: Record<string, string | undefined> = {};
+  for (const name of Object.keys(cliConfigSchema.shape)) text[name] = env[name];
+  for (const [flag, value] of Object.entries(values)) {
+    if (typeof value === 'string') text[flag.toUpperCase().replaceAll('-', '_')] = value;
+  }
+  const parsed = cliConfigSchema.safeParse(text);
+  if (!parsed.success) throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  const config = parsed.data;
+  return {
+    help: false,
+    options: {
+      port: config.PORT,
+      host: config.HOST,
+      allowedOrigins: config.ALLOWED_ORIGINS,
+      roomCapacity: config.ROOM_CAPACITY,
+      redisUrl: config.REDIS_URL,
+      key: config.SIGNALING_KEY,
+      maxPeers: config.MAX_PEERS,
+      staticDir: config.STATIC_DIR,
+      logLevel: config.LOG_LEVEL,
+    },
+  };
+}

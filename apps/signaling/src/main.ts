@@ -1,0 +1,47 @@
+// CLI: `npm start -w apps/signaling`. Configuration from flags and environment (see config.ts / README).
+import { readCliConfig, usage } from './config';
+import { startSignalingServer } from './server';
+
+/** Exit if a graceful shutdown takes longer than the server's own bound plus this much. */
+const shutdownGraceMs = 2_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof readCliConfig>;
+  try {
+    config = readCliConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    console.log(usage);
+    return;
+  }
+  const server = await startSignalingServer(config.options);
+  console.log(`Conclave signaling server: ${server.url}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    setTimeout(() => {
+      console.error('shutdown did not finish in time');
+      process.exit(1);
+    }, server.options.shutdownTimeoutMs + shutdownGraceMs).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

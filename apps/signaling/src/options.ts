@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** pino levels, plus `silent`. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+const originSchema = z
+  .string()
+  .url()
+  .transform((value) => new URL(value).origin)
+  .refine((origin) => origin !== 'null', 'an origin is scheme://host[:port]');
+
+/** Every setting of {@link startSignalingServer}, validated; defaults are the documented ones. */
+export const signalingServerOptionsSchema = z.strictObject({
+  /** TCP port; 0 picks a free one. */
+  port: z.number().int().min(0).max(65535).default(0),
+  /** Interface to bind. The default keeps the server off the network. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Origins a browser may connect from (`scheme://host[:port]`). Empty: the server's own origin
+   * (`http://<host>:<port>`, when `host` is a concrete address) and loopback origins (localhost,
+   * 127.0.0.1, [::1], any port). Requests without an `Origin` header (non-browser clients) are allowed.
+   */
+  allowedOrigins: z.array(originSchema).default([]),
+  /** Most peers in one room. */
+  roomCapacity: z.number().int().min(1).max(10_000).default(64),
+  /** Most joined peers on this server (`server-full` beyond). */
+  maxPeers: z.number().int().min(1).default(10_000),
+  /** Most open connections on this server, joined or not; refused at the handshake beyond. */
+  maxConnections: z.number().int().min(1).optional(),
+  /** Redis URL: when set, rooms span every server sharing this Redis (sharded pub/sub adapter). */
+  redisUrl: z.string().url().optional(),
+  /** Directory of the built web app served on `/` (single-page fallback to `index.html`). */
+  staticDir: z.string().min(1).optional(),
+  /**
+   * HMAC key for resume tokens. Default: random per process, so ids do not survive a restart; set it
+   * (and share it between servers on one Redis) to keep ids across restarts and servers.
+   */
+  key: z.string().min(16, 'the key needs at least 16 characters').optional(),
+  logLevel: z.enum(logLevels).default('warn'),
+  /** Per-socket event rate limit: a sustained rate and a burst allowance on top of it. */
+  rateLimit: z
+    .strictObject({
+      /** Events per second a socket may sustain. */
+      eventsPerSecond: z.number().int().min(1).default(50),
+      /** Extra events a socket may spend in bursts; refills over {@link burstWindowSeconds}. */
+      burst: z.number().int().min(0).default(100),
+      burstWindowSeconds: z.number().int().min(1).default(10),
+    })
+    .default({ eventsPerSecond: 50, burst: 100, burstWindowSeconds: 10 }),
+  /** Bound on `close()`: connections still open after this are destroyed. */
+  shutdownTimeoutMs: z.number().int().min(0).default(5_000),
+  /** Clients are told to reconnect after about this long on shutdown (jittered up to twice as long). */
+  reconnectAfterMs: z.number().int().min(0).default(1_000),
+  /** Timeout of requests to the other servers (membership queries, takeovers) when on Redis. */
+  clusterRequestTimeoutMs: z.number().int().min(100).default(2_000),
+});
+
+export type SignalingServerOptions = z.output<typeof signalingServerOptionsSchema>;
+export type SignalingServerInput = z.input<typeof signalingServerOptionsSchema>;
+
+/** Validates options, filling in defaults; throws a readable error listing every bad setting. */
+export function resolveOptions(input: SignalingServerInput = {}): SignalingServerOptions {
+  const parsed = signalingServerOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new Error(`invalid signaling server options:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { limits } from '@conclave/protocol';
+import { Server } from 'socket.io';
+import { Dispatcher } from './dispatcher';
+import { type Health, httpRoutes } from './http-routes';
+import { createLogger } from './logger';
+import { SignalingMetrics } from './metrics';
+import { resolveOptions, type SignalingServerInput, type SignalingServerOptions } from './options';
+import { OriginPolicy, ownOrigins } from './origin-policy';
+import { EventRateLimiter } from './rate-limit';
+import { connectRedisCluster, type RedisCluster, redact } from './redis-cluster';
+import { ResumeTokens } from './resume-token';
+import { RoomDirectory } from './room-directory';
+import { LocalRoomLock } from './room-lock';
+import { RoomService } from './room-service';
+import type { SignalingIo } from './types';
+
+/** A running signaling server. */
+export interface SignalingServer {
+  /** `http://host:port` — the Socket.IO endpoint, `/healthz`, `/metrics` and the web app. */
+  readonly url: string;
+  readonly port: number;
+  /** The typed Socket.IO server (for tests and embedding). */
+  readonly io: SignalingIo;
+  /** The validated options it runs with. */
+  readonly options: SignalingServerOptions;
+  /**
+   * Graceful shutdown: tells every client `shutdown`, disconnects them, stops listening; connections
+   * still open after `shutdownTimeoutMs` are destroyed. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a signaling server: Socket.IO with the Conclave protocol, `/healthz`, `/metrics` and the static
+ * web app on one HTTP port. With `redisUrl`, rooms span every server sharing that Redis.
+ */
+export async function startSignalingServer(input: SignalingServerInput = {}): Promise<SignalingServer> {
+  const options = resolveOptions(input);
+  const log = createLogger(options.logLevel);
+  const startedAt = Date.now();
+  const cluster: RedisCluster | undefined = options.redisUrl
+    ? await connectRedisCluster(options.redisUrl, log, options.clusterRequestTimeoutMs)
+    : undefined;
+
+  let closing: Promise<void> | undefined;
+  let boundPort = options.port;
+  const maxConnections = options.maxConnections ?? 2 * options.maxPeers;
+  const origins = new OriginPolicy(options.allowedOrigins, () => ownOrigins(options.host, boundPort));
+
+  const http: HttpServer = createServer();
+  const io: SignalingIo = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: limits.maxHttpBufferSize,
+    cors: options.allowedOrigins.length > 0 ? { origin: options.allowedOrigins } : undefined,
+    allowRequest: (req, callback) => {
+      if (closing) return callback('shutting down', false);
+      if (!origins.allows(req.headers.origin)) {
+        log.info({ origin: req.headers.origin }, 'origin refused');
+        return callback('origin not allowed', false);
+      }
+      if (io.engine.clientsCount >= maxConnections) return callback('server full', false);
+      callback(null, true);
+    },
+    ...(cluster ? { adapter: cluster.adapter } : {}),
+  });
+
+  const directory = new RoomDirectory(io, cluster !== undefined, options.clusterRequestTimeoutMs);
+  const metrics = new SignalingMetrics({
+    connections: () => io.engine.clientsCount,
+    peers: () => directory.localPeers,
+    rooms: () => directory.localRooms,
+  });
+  const tokens = new ResumeTokens(options.key ?? randomBytes(32));
+  const rooms = new RoomService(
+    io,
+    directory,
+    cluster?.lock ?? new LocalRoomLock(),
+    tokens,
+    metrics,
+    { roomCapacity: options.roomCapacity, maxPeers: options.maxPeers },
+    log,
+  );
+  const limiter = new EventRateLimiter(options.rateLimit);
+  const dispatcher = new Dispatcher(rooms, limiter, metrics, log);
+
+  io.on('takeover', (room, id, ack) => ack(directory.evictLocal(room, id)));
+  io.on('connection', (socket) => {
+    socket.onAny((event: unknown, ...args: unknown[]) => void dispatcher.dispatch(socket, event, args));
+    socket.on('disconnect', () => {
+      rooms.disconnected(socket);
+      limiter.forget(socket.id);
+    });
+  });
+
+  const health = (): Health => ({
+    status: closing ? 'shutting-down' : 'ok',
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    connections: io.engine.clientsCount,
+    peers: directory.localPeers,
+    rooms: directory.localRooms,
+    redis: cluster ? cluster.status() : 'disabled',
+  });
+  http.on('request', httpRoutes({ health, registry: metrics.registry, staticDir: options.staticDir, log }));
+
+  try {
+    await listen(http, options.port, options.host);
+  } catch (error) {
+    await cluster?.close();
+    throw error;
+  }
+  boundPort = (http.address() as AddressInfo).port;
+  const hostname = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${hostname}:${boundPort}`;
+  log.info(
+    { url, redis: options.redisUrl ? redact(options.redisUrl) : undefined },
+    'signaling server listening',
+  );
+
+  const shutdown = async (): Promise<void> => {
+    log.info('shutting down');
+    for (const socket of io.of('/').sockets.values()) {
+      const reconnectAfterMs = Math.round(options.reconnectAfterMs * (1 + Math.random()));
+      socket.emit('shutdown', { reconnectAfterMs });
+      socket.disconnect(true);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.shutdownTimeoutMs);
+    });
+    const closed = io.close().then(() => 'closed' as const);
+    if ((await Promise.race([closed, deadline])) === 'timeout') {
+      log.warn('connections still open at the shutdown deadline: destroying them');
+      http.closeAllConnections();
+      await closed;
+    }
+    clearTimeout(timer);
+    await cluster?.close();
+    log.info('shut down');
+  };
+
+  return {
+    url,
+    port: boundPort,
+    io,
+    options,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+function listen(http: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+}
