@@ -3,4 +3,27 @@
  * state machine, extended with terms, fast hand-over and instant answers to newcomers.
  * @packageDocumentation
  */
+export { systemClock } from './clock';
+export { compareIds, lowestId } from './compare-ids';
+export {
+  browserDefaults,
+  ElectionConfigError,
+  fabricDefaults,
+  maxDurationMs,
+  type ResolvedElectionConfig,
+  resolveConfig,
+} from './config';
+export { createElection } from './election';
+export { compareLeadership, type LeadershipRef } from './leadership';
+export {
+  type AbdicationMessage,
+  type DeclarationMessage,
+  type ElectionWireMessage,
+  electionMessageSchema,
+  isElectionWireMessage,
+  messageLimits,
+  type ParseElectionMessageResult,
+  type ProposalMessage,
+  parseElectionMessage,
+} from './messages';
 export type * from './types';

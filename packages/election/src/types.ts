@@ -46,6 +46,12 @@ export interface ElectionConfig {
   leaderAliveThreshold: number;
   /** How long an election collects proposals before the lowest id declares. */
   leaderElectionDuration: number;
+  /**
+   * Not in Fabric (0 there): how long a peer that is not the lowest id of its view may wait before proposing,
+   * so that the lowest proposes first and the others, having seen its proposal, need not propose at all.
+   * A peer of rank r (r peers lower than itself in its view) waits `proposalBackoff × min(r, 4) / 4`.
+   */
+  proposalBackoff?: number;
 }
 
 export type Role = 'leader' | 'follower';
@@ -58,6 +64,8 @@ export interface ElectionState {
   readonly leaderId: PeerId | undefined;
   /** Term of the current leadership; 0 before any leader is known. Grows with every new leadership. */
   readonly term: number;
+  /** Highest term this peer has seen in any message or held itself; a new leadership here takes this + 1. */
+  readonly highestTermSeen: number;
   /** starting: waiting for the view to settle; electing: collecting proposals; steady: leading or following. */
   readonly phase: 'starting' | 'electing' | 'steady' | 'stopped';
   /** True while yielding (after {@link Election.yield}, until another leader appears or 6×T passes). */
@@ -69,6 +77,7 @@ export type ElectionEventType =
   | 'leadership-gained' // this peer became leader
   | 'leadership-lost' // this peer stopped leading (see `reason`)
   | 'leader-changed' // the leader this peer follows changed (or became unknown)
+  | 'term-changed' // the term of the current leadership grew (a leader re-declared above a term it saw)
   | 'yielded'
   | 'stopped';
 
@@ -103,6 +112,21 @@ export interface Election {
   stop(): void;
   /** Subscribe to the timeline; returns the unsubscribe function. */
   subscribe(listener: (event: ElectionEvent, state: ElectionState) => void): () => void;
+  /** Counters of what this peer sent and dropped (for dashboards, tests and benchmarks). */
+  stats(): ElectionStats;
+}
+
+/** What one peer's election sent and dropped since it was created. */
+export interface ElectionStats {
+  readonly proposalsSent: number;
+  readonly declarationsSent: number;
+  readonly abdicationsSent: number;
+  /** Declarations whose term was below the term this peer already knew (replays, delayed or stale leaders). */
+  readonly staleDropped: number;
+  /** Messages from peers that were not in the view (Fabric ignores those too). */
+  readonly outsideViewDropped: number;
+  /** Messages that were not election messages at all (bad shape). */
+  readonly invalidDropped: number;
 }
 
 export interface CreateElectionOptions {
@@ -110,6 +134,9 @@ export interface CreateElectionOptions {
   adapter: ElectionAdapter;
   config?: Partial<ElectionConfig>;
   clock?: Clock;
-  /** Called on every gain and loss of leadership, with the term and leader. */
+  /**
+   * Called on every gain and loss of leadership, with the term and leader; also (with `true`) when a sitting
+   * leader's term grows, since that changes its fencing token.
+   */
   onLeadershipChange?: (isLeader: boolean, info: LeadershipInfo) => void;
 }

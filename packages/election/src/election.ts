@@ -1,0 +1,571 @@
+import { systemClock } from './clock';
+import { compareIds, lowestId } from './compare-ids';
+import { type ResolvedElectionConfig, resolveConfig } from './config';
+import { compareLeadership } from './leadership';
+import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
+import { Timers } from './timers';
+import type {
+  Clock,
+  CreateElectionOptions,
+  Election,
+  ElectionAdapter,
+  ElectionEvent,
+  ElectionEventType,
+  ElectionState,
+  ElectionStats,
+  LeadershipInfo,
+  PeerId,
+} from './types';
+
+type TimerName =
+  | 'sample'
+  | 'backoff'
+  | 'election'
+  | 'retry'
+  | 'handover'
+  | 'liveness'
+  | 'heartbeat'
+  | 'yield';
+type Phase = ElectionState['phase'];
+type Listener = (event: ElectionEvent, state: ElectionState) => void;
+
+/** Fabric clears the yield flag after 6 × leaderAliveThreshold. */
+const yieldThresholds = 6;
+/** A rank beyond this waits the whole proposalBackoff. */
+const backoffRanks = 4;
+
+/**
+ * Creates and starts (at once, like Fabric's constructor) one peer's election.
+ * @throws {ElectionConfigError} for a bad config; {@link TypeError} for a bad id.
+ */
+export function createElection(options: CreateElectionOptions): Election {
+  return new GossipElection(options);
+}
+
+/**
+ * Fabric's gossip leader election as an event-driven state machine. Every wait of Fabric's goroutines is a
+ * named timer on the injected clock; every message goes through the adapter. See the README section
+ * "The election" for the algorithm and what this port adds (terms, tighter liveness, abdication, newcomers).
+ */
+class GossipElection implements Election {
+  readonly id: PeerId;
+  private readonly adapter: ElectionAdapter;
+  private readonly clock: Clock;
+  private readonly config: ResolvedElectionConfig;
+  private readonly onLeadershipChange: CreateElectionOptions['onLeadershipChange'];
+  private readonly timers: Timers<TimerName>;
+
+  private phase: Phase = 'starting';
+  private leading = false;
+  /** The leader followed (self when leading), undefined while unknown. Fabric's leaderExists is `!== undefined`. */
+  private leader: PeerId | undefined;
+  private currentTerm = 0;
+  private highestSeen = 0;
+  private yielding = false;
+  /** Senders of proposals since the last time a leader was known (Fabric's `proposals` set). */
+  private readonly proposals = new Set<PeerId>();
+  private lastDeclarationAt = 0;
+  private lastDeclaredAt = Number.NEGATIVE_INFINITY;
+  /** The leader last suspected or abdicated: not counted as a lower proposer or a lower rank. */
+  private departed: PeerId | undefined;
+  private startupDeadline = 0;
+  private sampledViewSize = 0;
+  /** The view when last looked at by a leader: peers not in it are newcomers to answer. */
+  private answeredView = new Set<PeerId>();
+
+  private viewArray: readonly PeerId[] | undefined;
+  private viewSet = new Set<PeerId>();
+
+  private readonly listeners = new Set<Listener>();
+  private readonly outbox: Array<() => void> = [];
+  private draining = false;
+  private readonly unsubscribers: Array<() => void> = [];
+  private readonly counters = {
+    proposalsSent: 0,
+    declarationsSent: 0,
+    abdicationsSent: 0,
+    staleDropped: 0,
+    outsideViewDropped: 0,
+    invalidDropped: 0,
+  };
+
+  constructor(options: CreateElectionOptions) {
+    if (typeof options.id !== 'string' || options.id.length === 0) {
+      throw new TypeError('election id must be a non-empty string');
+    }
+    if (options.id.length > messageLimits.peerIdMaxLength) {
+      throw new TypeError(`election id must be at most ${messageLimits.peerIdMaxLength} characters`);
+    }
+    this.id = options.id;
+    this.config = resolveConfig(options.config);
+    this.adapter = options.adapter;
+    this.clock = options.clock ?? systemClock;
+    this.onLeadershipChange = options.onLeadershipChange;
+    this.timers = new Timers(this.clock);
+
+    this.unsubscribers.push(this.adapter.onMessage((message) => this.receive(message)));
+    if (this.adapter.onViewChange)
+      this.unsubscribers.push(this.adapter.onViewChange(() => this.viewChanged()));
+    this.startup();
+  }
+
+  get term(): number {
+    return this.currentTerm;
+  }
+
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  leaderId(): PeerId | undefined {
+    return this.leader;
+  }
+
+  state(): ElectionState {
+    return {
+      id: this.id,
+      role: this.leading ? 'leader' : 'follower',
+      leaderId: this.leader,
+      term: this.currentTerm,
+      highestTermSeen: this.highestSeen,
+      phase: this.phase,
+      yielding: this.yielding,
+    };
+  }
+
+  stats(): ElectionStats {
+    return { ...this.counters };
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Fabric's Yield: only a leader that is not already yielding steps aside. */
+  yield(): void {
+    if (!this.leading || this.yielding || this.phase === 'stopped') return;
+    this.yielding = true;
+    this.abdicate();
+    this.leading = false;
+    this.leader = undefined;
+    this.timers.clear('heartbeat');
+    this.timers.set('yield', this.config.leaderAliveThreshold * yieldThresholds, () => this.yieldOver());
+    this.emit('leadership-lost', 'yield');
+    this.notifyLeadership(false);
+    this.emit('yielded');
+    this.adapter.reportMetrics?.(false);
+  }
+
+  stop(): void {
+    if (this.phase === 'stopped') return;
+    const wasLeading = this.leading;
+    if (wasLeading) this.abdicate();
+    this.phase = 'stopped';
+    this.leading = false;
+    if (wasLeading) this.leader = undefined;
+    this.timers.clearAll();
+    this.proposals.clear();
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    if (wasLeading) {
+      this.emit('leadership-lost', 'stop');
+      this.notifyLeadership(false);
+      this.adapter.reportMetrics?.(false);
+    }
+    this.emit('stopped');
+    this.enqueue(() => this.listeners.clear());
+  }
+
+  // ---- start-up: Fabric's waitForMembershipStabilization -------------------------------------------------
+
+  private startup(): void {
+    this.startupDeadline = this.clock.now() + this.config.startupGracePeriod;
+    this.sampledViewSize = this.adapter.peers().length;
+    this.timers.set('sample', this.config.membershipSampleInterval, () => this.sampleView());
+  }
+
+  private sampleView(): void {
+    if (this.phase !== 'starting') return;
+    const size = this.adapter.peers().length;
+    if (size === this.sampledViewSize || this.clock.now() >= this.startupDeadline) {
+      this.startElection('startup');
+      return;
+    }
+    this.sampledViewSize = size;
+    this.timers.set('sample', this.config.membershipSampleInterval, () => this.sampleView());
+  }
+
+  // ---- messages: Fabric's handleMessage, plus terms and abdications --------------------------------------
+
+  private receive(raw: unknown): void {
+    if (this.phase === 'stopped') return;
+    if (!isElectionWireMessage(raw)) {
+      this.counters.invalidDropped++;
+      return;
+    }
+    const message: ElectionWireMessage = raw;
+    if (message.sender === this.id) return;
+    if (!this.inView(message.sender)) {
+      this.counters.outsideViewDropped++;
+      return;
+    }
+    if (message.term > this.highestSeen) this.highestSeen = message.term;
+    switch (message.type) {
+      case 'proposal':
+        this.onProposal(message.sender, message.term);
+        break;
+      case 'declaration':
+        this.onDeclaration(message.sender, message.term);
+        break;
+      case 'abdication':
+        this.onAbdication(message.sender, message.term, message.successor);
+        break;
+    }
+  }
+
+  private onProposal(sender: PeerId, term: number): void {
+    this.proposals.add(sender);
+    if (!this.leading) return;
+    // The proposer knows no leader: answer now rather than at the next heartbeat. A proposer that has seen a
+    // term above ours saw a leadership we must outrank, so we re-declare above it for everyone.
+    if (term > this.currentTerm) this.raiseTerm('higher-term');
+    else this.answer(sender);
+  }
+
+  private onDeclaration(sender: PeerId, term: number): void {
+    if (term < this.currentTerm) {
+      // An older leadership (a replay, a delayed message, or a leader that has not heard of ours): never
+      // unseats anyone. A leader answers so that a live stale leader learns our term and steps down or rises.
+      this.counters.staleDropped++;
+      if (this.leading) this.requestDeclaration();
+      return;
+    }
+    if (this.leading) {
+      if (compareIds(sender, this.id) < 0) {
+        // Fabric: a leader steps down for a lower id. The callback and event name the new leadership.
+        this.leading = false;
+        this.timers.clear('heartbeat');
+        this.leader = sender;
+        this.currentTerm = term;
+        this.emit('leadership-lost', 'lower-id-leader');
+        this.notifyLeadership(false);
+        this.adapter.reportMetrics?.(false);
+        this.follow(sender, term, 'lower-id-leader');
+      } else {
+        // We win on id; outrank its term so that its followers come over and it steps down.
+        this.raiseTerm('higher-term');
+      }
+      return;
+    }
+    if (this.leader === undefined || this.leader === sender) {
+      this.follow(sender, term, 'declaration');
+      return;
+    }
+    const current = { term: this.currentTerm, leaderId: this.leader };
+    if (compareLeadership({ term, leaderId: sender }, current) > 0)
+      this.follow(sender, term, 'newer-leadership');
+  }
+
+  private onAbdication(sender: PeerId, term: number, successor: PeerId | undefined): void {
+    if (term < this.currentTerm) {
+      this.counters.staleDropped++;
+      return;
+    }
+    if (this.leading || (this.leader !== undefined && this.leader !== sender)) return;
+    const hadLeader = this.leader !== undefined;
+    this.leader = undefined;
+    this.departed = sender;
+    this.proposals.clear();
+    this.timers.clear('liveness');
+    if (hadLeader) this.emit('leader-changed', 'handover');
+    if (successor === this.id && !this.yielding) {
+      this.becomeLeader('handover');
+    } else if (successor !== undefined && successor !== sender && this.inView(successor)) {
+      // Wait briefly for the successor's declaration; fall back to a normal election if it never comes.
+      this.clearElectionTimers();
+      this.phase = 'electing';
+      this.timers.set('handover', this.config.leaderElectionDuration, () =>
+        this.startElection('handover-timeout'),
+      );
+    } else {
+      this.startElection('handover');
+    }
+  }
+
+  // ---- following ------------------------------------------------------------------------------------------
+
+  private follow(leader: PeerId, term: number, reason: string): void {
+    const leaderChanged = this.leader !== leader;
+    const termChanged = term !== this.currentTerm;
+    this.leader = leader;
+    this.currentTerm = term;
+    this.lastDeclarationAt = this.clock.now();
+    this.departed = undefined;
+    this.proposals.clear();
+    this.clearElectionTimers();
+    this.timers.clear('sample');
+    this.phase = 'steady';
+    if (!this.timers.has('liveness')) this.armLiveness();
+    if (this.yielding) this.stopYielding();
+    if (leaderChanged) {
+      this.emit('leader-changed', reason);
+      this.adapter.reportMetrics?.(false);
+    } else if (termChanged) {
+      this.emit('term-changed', reason);
+    }
+  }
+
+  /** Suspect the leader exactly leaderAliveThreshold after its last declaration (Fabric: T..2T). */
+  private armLiveness(): void {
+    const due = this.lastDeclarationAt + this.config.leaderAliveThreshold;
+    this.timers.set('liveness', due - this.clock.now(), () => this.checkLiveness());
+  }
+
+  private checkLiveness(): void {
+    if (this.leading || this.leader === undefined) return;
+    if (this.clock.now() < this.lastDeclarationAt + this.config.leaderAliveThreshold) {
+      this.armLiveness();
+      return;
+    }
+    this.suspectLeader('leader-silent');
+  }
+
+  private suspectLeader(reason: string): void {
+    this.departed = this.leader;
+    this.leader = undefined;
+    this.timers.clear('liveness');
+    this.emit('leader-changed', reason);
+    this.startElection(reason);
+  }
+
+  private viewChanged(): void {
+    if (this.phase === 'stopped') return;
+    if (this.leading) {
+      const view = this.adapter.peers();
+      for (const peer of view) if (!this.answeredView.has(peer)) this.answer(peer);
+      this.answeredView = new Set(view);
+      return;
+    }
+    if (this.leader !== undefined && !this.inView(this.leader)) this.suspectLeader('leader-left');
+  }
+
+  // ---- elections: Fabric's leaderElection ------------------------------------------------------------------
+
+  private startElection(reason: string): void {
+    if (this.phase === 'stopped' || this.leading || this.leader !== undefined) return;
+    this.clearElectionTimers();
+    this.timers.clear('sample');
+    if (this.yielding) {
+      // Fabric: a yielding peer does not take part; it waits for a leader or the end of the yield.
+      this.phase = 'steady';
+      return;
+    }
+    this.phase = 'electing';
+    if (this.hasLowerProposal()) {
+      this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
+      return;
+    }
+    const delay = this.backoff();
+    if (delay === 0) {
+      this.propose(reason);
+      return;
+    }
+    this.timers.set('backoff', delay, () => {
+      if (this.hasLowerProposal()) {
+        this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
+      } else {
+        this.propose(reason);
+      }
+    });
+  }
+
+  private propose(reason: string): void {
+    this.send({ type: 'proposal', sender: this.id, term: this.highestSeen });
+    this.counters.proposalsSent++;
+    this.emit('election-started', reason);
+    this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
+  }
+
+  private finishElection(): void {
+    if (this.phase !== 'electing' || this.leader !== undefined || this.yielding) return;
+    if (this.hasLowerProposal()) {
+      // Fabric: a lower id proposed; follow for a round, then try again if it never declared.
+      this.proposals.clear();
+      this.timers.set('retry', this.config.leaderAliveThreshold, () => this.startElection('retry'));
+      return;
+    }
+    this.becomeLeader('elected');
+  }
+
+  private hasLowerProposal(): boolean {
+    for (const proposer of this.proposals) {
+      if (proposer !== this.departed && compareIds(proposer, this.id) < 0 && this.inView(proposer))
+        return true;
+    }
+    return false;
+  }
+
+  /** Not in Fabric: lower ids propose first, so the others usually see a lower proposal and stay quiet. */
+  private backoff(): number {
+    if (this.config.proposalBackoff === 0) return 0;
+    let rank = 0;
+    for (const peer of this.adapter.peers()) {
+      if (peer !== this.departed && compareIds(peer, this.id) < 0 && ++rank >= backoffRanks) break;
+    }
+    return (this.config.proposalBackoff * rank) / backoffRanks;
+  }
+
+  private clearElectionTimers(): void {
+    this.timers.clear('backoff', 'election', 'retry', 'handover');
+  }
+
+  // ---- leading: Fabric's beLeader / leader / stopBeingLeader ----------------------------------------------
+
+  private becomeLeader(reason: string): void {
+    this.clearElectionTimers();
+    this.timers.clear('sample', 'liveness');
+    this.currentTerm = this.highestSeen + 1;
+    this.highestSeen = this.currentTerm;
+    this.leading = true;
+    this.leader = this.id;
+    this.departed = undefined;
+    this.phase = 'steady';
+    this.proposals.clear();
+    this.answeredView = new Set(this.adapter.peers());
+    this.emit('leadership-gained', reason);
+    this.notifyLeadership(true);
+    this.declare();
+  }
+
+  /** Leadership under a new term above every term seen: a new fencing token, announced at once. */
+  private raiseTerm(reason: string): void {
+    this.currentTerm = this.highestSeen + 1;
+    this.highestSeen = this.currentTerm;
+    this.emit('term-changed', reason);
+    this.notifyLeadership(true);
+    this.declare();
+  }
+
+  private declare(): void {
+    if (!this.leading) return;
+    this.send({ type: 'declaration', sender: this.id, term: this.currentTerm });
+    this.counters.declarationsSent++;
+    this.lastDeclaredAt = this.clock.now();
+    this.adapter.reportMetrics?.(true);
+    this.timers.set('heartbeat', this.config.leaderAliveThreshold / 2, () => this.declare());
+  }
+
+  /** Declare soon: now, unless we declared very recently (then at most once more, a little later). */
+  private requestDeclaration(): void {
+    if (!this.leading) return;
+    const gap = Math.min(this.config.leaderElectionDuration, this.config.leaderAliveThreshold / 2) / 4;
+    const earliest = this.lastDeclaredAt + gap;
+    const now = this.clock.now();
+    if (now >= earliest) {
+      this.declare();
+      return;
+    }
+    const due = this.timers.dueAt('heartbeat');
+    if (due === undefined || due > earliest)
+      this.timers.set('heartbeat', earliest - now, () => this.declare());
+  }
+
+  /** Tell one peer who leads: directly when the adapter can, else by gossip (rate-limited). */
+  private answer(peer: PeerId): void {
+    if (this.adapter.send) {
+      const declaration: ElectionWireMessage = {
+        type: 'declaration',
+        sender: this.id,
+        term: this.currentTerm,
+      };
+      this.adapter.send(peer, declaration);
+      this.counters.declarationsSent++;
+    } else {
+      this.requestDeclaration();
+    }
+  }
+
+  /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor. */
+  private abdicate(): void {
+    const successor = lowestId(this.adapter.peers());
+    const message: ElectionWireMessage =
+      successor === undefined
+        ? { type: 'abdication', sender: this.id, term: this.currentTerm }
+        : { type: 'abdication', sender: this.id, term: this.currentTerm, successor };
+    this.send(message);
+    this.counters.abdicationsSent++;
+  }
+
+  // ---- yielding -----------------------------------------------------------------------------------------
+
+  private yieldOver(): void {
+    this.yielding = false;
+    if (this.leader === undefined && !this.leading) this.startElection('yield-over');
+  }
+
+  private stopYielding(): void {
+    this.yielding = false;
+    this.timers.clear('yield');
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------------------
+
+  private send(message: ElectionWireMessage): void {
+    this.adapter.gossip(message);
+  }
+
+  /** Is the peer in the adapter's view? Cached per view array: adapters that keep the array while the view is unchanged make this O(1). */
+  private inView(peer: PeerId): boolean {
+    const view = this.adapter.peers();
+    if (view !== this.viewArray) {
+      this.viewArray = view;
+      this.viewSet = new Set(view);
+    }
+    return this.viewSet.has(peer);
+  }
+
+  private emit(type: ElectionEventType, reason?: string): void {
+    if (this.listeners.size === 0) return;
+    const event: ElectionEvent =
+      reason === undefined
+        ? { type, at: this.clock.now(), leaderId: this.leader, term: this.currentTerm }
+        : { type, at: this.clock.now(), leaderId: this.leader, term: this.currentTerm, reason };
+    const state = this.state();
+    this.enqueue(() => {
+      for (const listener of [...this.listeners]) this.guard(() => listener(event, state));
+    });
+  }
+
+  private notifyLeadership(isLeader: boolean): void {
+    const callback = this.onLeadershipChange;
+    if (!callback) return;
+    const info: LeadershipInfo = { term: this.currentTerm, leaderId: this.leader };
+    this.enqueue(() => this.guard(() => callback(isLeader, info)));
+  }
+
+  /**
+   * Runs callbacks in order after the state change that caused them is complete, so that a callback may call
+   * back into the election (e.g. yield from onLeadershipChange). Synchronous unless already inside a callback.
+   */
+  private enqueue(task: () => void): void {
+    this.outbox.push(task);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.outbox.shift(); next; next = this.outbox.shift()) next();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** A throwing listener must not leave the machine half-way: rethrow it on its own, outside this call. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.clock.setTimeout(() => {
+        throw error;
+      }, 0);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { PeerId } from './types';
+
+/** Bounds of what the election accepts from the network. */
+export const messageLimits = {
+  /** Longest peer id (the mesh's ids are 32 characters). */
+  peerIdMaxLength: 128,
+  /** Largest term: far above anything reachable (a term per millisecond for 35,000 years), still exact. */
+  maxTerm: 2 ** 50,
+} as const;
+
+/** "I do not know a leader; I propose myself." `term`: the highest term the sender has seen. */
+export interface ProposalMessage {
+  readonly type: 'proposal';
+  readonly sender: PeerId;
+  readonly term: number;
+}
+
+/** "I lead, under `term`." Sent every leaderAliveThreshold / 2, and at once to newcomers and proposers. */
+export interface DeclarationMessage {
+  readonly type: 'declaration';
+  readonly sender: PeerId;
+  readonly term: number;
+}
+
+/** "I stop leading `term`"; `successor` (the lowest id in the sender's view) should declare at once. */
+export interface AbdicationMessage {
+  readonly type: 'abdication';
+  readonly sender: PeerId;
+  readonly term: number;
+  readonly successor?: PeerId;
+}
+
+/** Every message the election sends. Plain JSON. */
+export type ElectionWireMessage = ProposalMessage | DeclarationMessage | AbdicationMessage;
+
+const peerIdSchema = z.string().min(1).max(messageLimits.peerIdMaxLength);
+const termSchema = z.number().int().min(0).max(messageLimits.maxTerm);
+
+/** zod schema of {@link ElectionWireMessage}: strict objects, bounded strings and numbers. */
+export const electionMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('proposal'), sender: peerIdSchema, term: termSchema }),
+  z.strictObject({ type: z.literal('declaration'), sender: peerIdSchema, term: termSchema }),
+  z.strictObject({
+    type: z.literal('abdication'),
+    sender: peerIdSchema,
+    term: termSchema,
+    successor: peerIdSchema.optional(),
+  }),
+]);
+
+export type ParseElectionMessageResult =
+  | { readonly ok: true; readonly message: ElectionWireMessage }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * Validates anything received from the network as an election message. Never throws; the error names what
+ * is wrong. Transports call this on every message, then overwrite `sender` with the peer the message came from.
+ */
+export function parseElectionMessage(raw: unknown): ParseElectionMessageResult {
+  const parsed = electionMessageSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, error: `invalid election message: ${where}${issue?.message ?? 'unknown problem'}` };
+}
+
+/**
+ * The cheap check the election itself runs on what its adapter hands it (the transport has already run
+ * {@link parseElectionMessage}; the simulator relies on this one so that a million deliveries stay cheap).
+ */
+export function isElectionWireMessage(value: unknown): value is ElectionWireMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  if (m.type !== 'proposal' && m.type !== 'declaration' && m.type !== 'abdication') return false;
+  if (
+    typeof m.sender !== 'string' ||
+    m.sender.length === 0 ||
+    m.sender.length > messageLimits.peerIdMaxLength
+  ) {
+    return false;
+  }
+  const term = m.term;
+  if (typeof term !== 'number' || !Number.isInteger(term) || term < 0 || term > messageLimits.maxTerm)
+    return false;
+  if (m.type === 'abdication' && m.successor !== undefined) {
+    const s = m.successor;
+    if (typeof s !== 'string' || s.length === 0 || s.length > messageLimits.peerIdMaxLength) return false;
+  }
+  return true;
+}

@@ -1,0 +1,17 @@
+/**
+ * The election's test bench: a virtual clock, a seeded random source, a simulated network (latency, jitter,
+ * loss, partitions, crashes, message counts) and a cluster of elections on it. Used by the tests and the
+ * benchmark; free of IO like the rest of the package.
+ * @packageDocumentation
+ */
+export { BinaryHeap } from './binary-heap';
+export {
+  type ClusterOptions,
+  type Convergence,
+  type PeerRecord,
+  SimulatedCluster,
+  type StartOptions,
+} from './cluster';
+export { type JoinOptions, type NetworkOptions, type NetworkStats, SimulatedNetwork } from './network';
+export { createRandom, hash01, type Random } from './random';
+export { VirtualClock } from './virtual-clock';

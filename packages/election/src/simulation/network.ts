@@ -1,0 +1,363 @@
+import type { ElectionAdapter, ElectionMessage, PeerId } from '../types';
+import { createRandom, hash01, type Random } from './random';
+import type { VirtualClock } from './virtual-clock';
+
+/** How the simulated links behave. Every random choice comes from `seed`. */
+export interface NetworkOptions {
+  /** Seed of every random choice (latencies, jitter, loss). Default 1. */
+  seed?: number;
+  /** Base one-way latency of each link, fixed per link, uniform in [min, max] ms. Default 1..5 ms. */
+  latency?: { readonly min: number; readonly max: number };
+  /** Extra delay of each message, uniform in [0, jitter] ms (so messages on one link may overtake). Default 0. */
+  jitter?: number;
+  /** Probability that a message is lost. Default 0. */
+  loss?: number;
+}
+
+/** What a peer's adapter offers; the optional parts can be left out to test adapters without them. */
+export interface JoinOptions {
+  /** Offer `send` (unicast). Default true. */
+  send?: boolean;
+  /** Offer `onViewChange`. Default true. */
+  viewChanges?: boolean;
+}
+
+/** Message counts since the network was created. */
+export interface NetworkStats {
+  /** Transmissions: one per recipient of a gossip, one per unicast (what data channels would carry). */
+  sent: number;
+  delivered: number;
+  /** Lost to the loss probability. */
+  lost: number;
+  /** In flight when a partition separated sender and recipient. */
+  cut: number;
+  /** Arrived at a crashed or departed peer. */
+  toDown: number;
+  byType: Record<string, number>;
+}
+
+interface SimNode {
+  readonly id: PeerId;
+  readonly index: number;
+  group: number;
+  /** Processes and sends messages. */
+  alive: boolean;
+  /** Appears in the other peers' views (a crash may stay unnoticed for a while, or for ever). */
+  listed: boolean;
+  readonly messageHandlers: Set<(message: ElectionMessage) => void>;
+  readonly viewHandlers: Set<() => void>;
+  viewGroup: number;
+  viewVersion: number;
+  viewIds: readonly PeerId[];
+  viewNodes: readonly SimNode[];
+  sent: number;
+}
+
+interface Delivery {
+  readonly from: SimNode;
+  readonly to: SimNode;
+  readonly message: ElectionMessage;
+}
+
+interface GroupCache {
+  version: number;
+  nodes: SimNode[] | undefined;
+}
+
+/**
+ * A simulated network of peers on a {@link VirtualClock}: per-link latency with jitter, loss, partitions
+ * (groups that cannot reach each other), heals, crashes noticed at once, later or never, and message counts.
+ *
+ * A peer's view is every listed peer of its group. Views are cached per group version, so a delivery costs
+ * O(1) bookkeeping plus one heap operation; view arrays keep their identity while unchanged.
+ */
+export class SimulatedNetwork {
+  private readonly nodes = new Map<PeerId, SimNode>();
+  private readonly groups = new Map<number, Set<SimNode>>();
+  private readonly groupCaches = new Map<number, GroupCache>();
+  private readonly random: Random;
+  private readonly seed: number;
+  private latencyMin: number;
+  private latencyMax: number;
+  private jitter: number;
+  private loss: number;
+  private readonly linkLatency = new Map<string, number>();
+  /** The current partition: group of each named peer (others are in group 0). */
+  private readonly assignment = new Map<PeerId, number>();
+  private nextIndex = 0;
+  private readonly deliverFn = (delivery: Delivery) => this.deliver(delivery);
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, cut: 0, toDown: 0, byType: {} };
+
+  constructor(
+    readonly clock: VirtualClock,
+    options: NetworkOptions = {},
+  ) {
+    this.seed = options.seed ?? 1;
+    this.random = createRandom(this.seed);
+    this.latencyMin = options.latency?.min ?? 1;
+    this.latencyMax = options.latency?.max ?? 5;
+    this.jitter = options.jitter ?? 0;
+    this.loss = options.loss ?? 0;
+    if (!(this.latencyMin >= 0 && this.latencyMax >= this.latencyMin))
+      throw new RangeError('bad latency range');
+  }
+
+  /** Adds a live, listed peer (to its partition's group, or `group`) and returns its adapter. */
+  join(id: PeerId, options: JoinOptions & { group?: number } = {}): ElectionAdapter {
+    const existing = this.nodes.get(id);
+    if (existing && (existing.alive || existing.listed))
+      throw new Error(`peer ${id} is already in the network`);
+    const node: SimNode = {
+      id,
+      index: existing?.index ?? this.nextIndex++,
+      group: options.group ?? this.assignment.get(id) ?? 0,
+      alive: true,
+      listed: true,
+      messageHandlers: new Set(),
+      viewHandlers: new Set(),
+      viewGroup: -1,
+      viewVersion: -1,
+      viewIds: [],
+      viewNodes: [],
+      sent: 0,
+    };
+    this.nodes.set(id, node);
+    this.groupOf(node.group).add(node);
+    this.changed([node.group]);
+    return this.adapterFor(node, options);
+  }
+
+  /**
+   * A graceful departure: the peer sends nothing more, and leaves the other views once what it sent last has
+   * arrived (the close of an ordered data channel travels behind its messages): after the longest latency.
+   */
+  leave(id: PeerId): void {
+    const node = this.node(id);
+    node.alive = false;
+    this.clock.setTimeout(() => this.unlist(node), this.latencyMax + this.jitter);
+  }
+
+  /**
+   * The peer dies: it sends and receives nothing more. Others notice (it leaves their views) after
+   * `detectAfter` ms (default 0), or never ('never': only the election's liveness timer can tell).
+   */
+  crash(id: PeerId, options: { detectAfter?: number | 'never' } = {}): void {
+    const node = this.node(id);
+    node.alive = false;
+    const detectAfter = options.detectAfter ?? 0;
+    if (detectAfter === 'never') return;
+    if (detectAfter <= 0) this.unlist(node);
+    else this.clock.setTimeout(() => this.unlist(node), detectAfter);
+  }
+
+  /**
+   * Splits the network: each listed array becomes a group that hears only itself; peers not named form one
+   * more group together. Messages in flight between groups are dropped on arrival. Peers named here that
+   * join later join their group.
+   */
+  partition(groups: readonly (readonly PeerId[])[]): void {
+    const assignment = this.assignment;
+    assignment.clear();
+    groups.forEach((members, index) => {
+      for (const id of members) assignment.set(id, index + 1);
+    });
+    const affected = new Set<number>();
+    for (const node of this.nodes.values()) {
+      const group = assignment.get(node.id) ?? 0;
+      if (group === node.group) continue;
+      affected.add(node.group).add(group);
+      if (node.listed) {
+        this.groupOf(node.group).delete(node);
+        this.groupOf(group).add(node);
+      }
+      node.group = group;
+    }
+    this.changed([...affected]);
+  }
+
+  /** Ends every partition: one group again. */
+  heal(): void {
+    this.partition([]);
+  }
+
+  setLoss(probability: number): void {
+    this.loss = probability;
+  }
+
+  setJitter(ms: number): void {
+    this.jitter = ms;
+  }
+
+  /** Overrides the base latency of one link (both directions). */
+  setLinkLatency(a: PeerId, b: PeerId, ms: number): void {
+    this.linkLatency.set(this.linkKey(this.node(a), this.node(b)), ms);
+  }
+
+  /** The peers `id` currently sees (not including itself). */
+  view(id: PeerId): readonly PeerId[] {
+    return this.viewOf(this.node(id)).viewIds;
+  }
+
+  isAlive(id: PeerId): boolean {
+    return this.nodes.get(id)?.alive ?? false;
+  }
+
+  /** Groups of live peers that can reach each other (the connected components). */
+  components(): PeerId[][] {
+    const byGroup = new Map<number, PeerId[]>();
+    for (const node of this.nodes.values()) {
+      if (!node.alive) continue;
+      const members = byGroup.get(node.group);
+      if (members) members.push(node.id);
+      else byGroup.set(node.group, [node.id]);
+    }
+    return [...byGroup.values()];
+  }
+
+  /** Messages a peer has sent (transmissions). */
+  sentBy(id: PeerId): number {
+    return this.nodes.get(id)?.sent ?? 0;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------
+
+  private adapterFor(node: SimNode, options: JoinOptions): ElectionAdapter {
+    const adapter: ElectionAdapter = {
+      gossip: (message) => this.gossip(node, message),
+      onMessage: (handler) => {
+        node.messageHandlers.add(handler);
+        return () => node.messageHandlers.delete(handler);
+      },
+      peers: () => this.viewOf(node).viewIds,
+    };
+    if (options.send !== false) adapter.send = (to, message) => this.unicast(node, to, message);
+    if (options.viewChanges !== false) {
+      adapter.onViewChange = (handler) => {
+        node.viewHandlers.add(handler);
+        return () => node.viewHandlers.delete(handler);
+      };
+    }
+    return adapter;
+  }
+
+  private gossip(from: SimNode, message: ElectionMessage): void {
+    if (!from.alive) return;
+    const stamped = Object.freeze({ ...message, sender: from.id });
+    for (const to of this.viewOf(from).viewNodes) this.transmit(from, to, stamped);
+  }
+
+  private unicast(from: SimNode, to: PeerId, message: ElectionMessage): void {
+    if (!from.alive) return;
+    const target = this.nodes.get(to);
+    if (!target?.listed || target.group !== from.group || target === from) return;
+    this.transmit(from, target, Object.freeze({ ...message, sender: from.id }));
+  }
+
+  private transmit(from: SimNode, to: SimNode, message: ElectionMessage): void {
+    const stats = this.stats;
+    stats.sent++;
+    stats.byType[message.type] = (stats.byType[message.type] ?? 0) + 1;
+    from.sent++;
+    if (this.loss > 0 && this.random.chance(this.loss)) {
+      stats.lost++;
+      return;
+    }
+    const delay = this.baseLatency(from, to) + (this.jitter > 0 ? this.random.next() * this.jitter : 0);
+    this.clock.schedule(this.clock.now() + delay, this.deliverFn, { from, to, message });
+  }
+
+  private deliver({ from, to, message }: Delivery): void {
+    if (!to.alive) {
+      this.stats.toDown++;
+      return;
+    }
+    if (to.group !== from.group) {
+      this.stats.cut++;
+      return;
+    }
+    this.stats.delivered++;
+    for (const handler of to.messageHandlers) handler(message);
+  }
+
+  private baseLatency(a: SimNode, b: SimNode): number {
+    if (this.linkLatency.size > 0) {
+      const override = this.linkLatency.get(this.linkKey(a, b));
+      if (override !== undefined) return override;
+    }
+    const lo = Math.min(a.index, b.index);
+    const hi = Math.max(a.index, b.index);
+    return this.latencyMin + (this.latencyMax - this.latencyMin) * hash01(this.seed, lo, hi);
+  }
+
+  private linkKey(a: SimNode, b: SimNode): string {
+    return a.index < b.index ? `${a.index},${b.index}` : `${b.index},${a.index}`;
+  }
+
+  private unlist(node: SimNode): void {
+    if (!node.listed) return;
+    node.listed = false;
+    this.groupOf(node.group).delete(node);
+    this.changed([node.group]);
+  }
+
+  private node(id: PeerId): SimNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown peer ${id}`);
+    return node;
+  }
+
+  private groupOf(group: number): Set<SimNode> {
+    let members = this.groups.get(group);
+    if (!members) {
+      members = new Set();
+      this.groups.set(group, members);
+    }
+    return members;
+  }
+
+  private cacheOf(group: number): GroupCache {
+    let cache = this.groupCaches.get(group);
+    if (!cache) {
+      cache = { version: 0, nodes: undefined };
+      this.groupCaches.set(group, cache);
+    }
+    return cache;
+  }
+
+  private viewOf(node: SimNode): SimNode {
+    const cache = this.cacheOf(node.group);
+    if (node.viewGroup === node.group && node.viewVersion === cache.version) return node;
+    if (cache.nodes === undefined) cache.nodes = [...this.groupOf(node.group)];
+    const viewNodes = cache.nodes.filter((other) => other !== node);
+    node.viewNodes = viewNodes;
+    node.viewIds = viewNodes.map((other) => other.id);
+    node.viewGroup = node.group;
+    node.viewVersion = cache.version;
+    return node;
+  }
+
+  /** Bumps the versions of the given groups, then tells every live member whose view changed. */
+  private changed(groups: readonly number[]): void {
+    for (const group of groups) {
+      const cache = this.cacheOf(group);
+      cache.version++;
+      cache.nodes = undefined;
+    }
+    const toNotify: SimNode[] = [];
+    const affected = new Set<SimNode>();
+    for (const group of groups) for (const node of this.groupOf(group)) affected.add(node);
+    for (const node of affected) {
+      if (!node.alive || node.viewHandlers.size === 0) continue;
+      const before = node.viewIds;
+      const after = this.viewOf(node).viewIds;
+      if (before !== after && !sameMembers(before, after)) toNotify.push(node);
+    }
+    for (const node of toNotify) for (const handler of [...node.viewHandlers]) handler();
+  }
+}
+
+function sameMembers(a: readonly PeerId[], b: readonly PeerId[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
+}

@@ -1,0 +1,128 @@
+import type { Clock } from '../types';
+import { BinaryHeap } from './binary-heap';
+
+interface Task {
+  readonly at: number;
+  readonly seq: number;
+  fn: ((arg: unknown) => void) | undefined;
+  arg: unknown;
+}
+
+const earlier = (a: Task, b: Task): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
+/**
+ * Simulated time: a priority queue of tasks run in (time, insertion) order, so every run is deterministic.
+ * Implements {@link Clock} for the election; the network schedules its deliveries here too. Cancelled tasks
+ * are dropped lazily when they reach the top of the heap.
+ */
+export class VirtualClock implements Clock {
+  private time: number;
+  private seq = 0;
+  private live = 0;
+  private executed = 0;
+  private readonly queue = new BinaryHeap<Task>(earlier);
+
+  constructor(startAt = 0) {
+    this.time = startAt;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    return this.schedule(this.time + (Number.isFinite(ms) && ms > 0 ? ms : 0), fn as (arg: unknown) => void);
+  }
+
+  clearTimeout(handle: unknown): void {
+    const task = handle as Task | undefined;
+    if (task && typeof task === 'object' && task.fn !== undefined) {
+      task.fn = undefined;
+      task.arg = undefined;
+      this.live--;
+    }
+  }
+
+  /** Runs `fn(arg)` at absolute time `at` (not before now). Returns a handle for {@link clearTimeout}. */
+  schedule<A>(at: number, fn: (arg: A) => void, arg?: A): unknown {
+    const task: Task = {
+      at: Math.max(at, this.time),
+      seq: this.seq++,
+      fn: fn as (arg: unknown) => void,
+      arg,
+    };
+    this.queue.push(task);
+    this.live++;
+    return task;
+  }
+
+  /** Tasks scheduled and not yet run or cancelled. */
+  get pending(): number {
+    return this.live;
+  }
+
+  /** Tasks run since creation (a measure of simulation work). */
+  get tasksRun(): number {
+    return this.executed;
+  }
+
+  /** When the next live task is due, or undefined when none is pending. */
+  nextAt(): number | undefined {
+    return this.peekLive()?.at;
+  }
+
+  /** Runs the next task, if any; returns false when the queue is empty. */
+  step(): boolean {
+    const task = this.peekLive();
+    if (task === undefined) return false;
+    this.queue.pop();
+    const fn = task.fn as (arg: unknown) => void;
+    const arg = task.arg;
+    task.fn = undefined;
+    task.arg = undefined;
+    this.live--;
+    this.executed++;
+    this.time = task.at;
+    fn(arg);
+    return true;
+  }
+
+  /** Runs every task due at or before `time`, then sets the clock to `time`. */
+  runUntil(time: number): void {
+    for (;;) {
+      const top = this.peekLive();
+      if (top === undefined || top.at > time) break;
+      this.step();
+    }
+    if (time > this.time) this.time = time;
+  }
+
+  runFor(ms: number): void {
+    this.runUntil(this.time + ms);
+  }
+
+  /**
+   * Runs tasks until `condition()` holds (checked before the first and after every task) or `ms` pass.
+   * Returns whether it held; the clock stops at the moment it first held.
+   */
+  runUntilTrue(condition: () => boolean, ms: number): boolean {
+    const deadline = this.time + ms;
+    if (condition()) return true;
+    for (;;) {
+      const top = this.peekLive();
+      if (top === undefined || top.at > deadline) break;
+      this.step();
+      if (condition()) return true;
+    }
+    if (deadline > this.time) this.time = deadline;
+    return condition();
+  }
+
+  private peekLive(): Task | undefined {
+    for (;;) {
+      const top = this.queue.peek();
+      if (top === undefined || top.fn !== undefined) return top;
+      this.queue.pop();
+    }
+  }
+}
