@@ -1,4 +1,40 @@
-// `npm start`: build the dashboard if needed, then start the signaling server that serves it.
-// Completed by the app issue; until then it says what is missing.
-console.error('Conclave: the app is not built yet (see issue 4).');
-process.exit(1);
+// `npm start`: build the dashboard if it is missing or stale, then run the signaling server, which serves
+// it, on one port. PORT and HOST change where it listens (default 127.0.0.1:5173); every other setting of
+// the signaling CLI (apps/signaling/src/main.ts, see its --help) passes through the environment.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ensureWebBuild, repoRoot, webDist } from './web-build.mjs';
+
+try {
+  ensureWebBuild();
+} catch (error) {
+  console.error(`conclave: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/signaling/src/main.ts')], {
+  cwd: repoRoot,
+  env: {
+    ...process.env,
+    PORT: process.env.PORT ?? '5173',
+    HOST: process.env.HOST ?? '127.0.0.1',
+    STATIC_DIR: webDist,
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+
+// Pass the server's output through, and say what to do once it prints where it listens.
+createInterface({ input: server.stdout }).on('line', (line) => {
+  console.log(line);
+  const listening = /^Conclave signaling server: (\S+)/.exec(line);
+  if (listening) {
+    const url = listening[1];
+    console.log(
+      `\n  Conclave is running: open ${url} in several tabs (${url}?room=NAME for another room).\n`,
+    );
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 0)));

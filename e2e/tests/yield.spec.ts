@@ -1,0 +1,28 @@
+import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
+import { recordDuration } from '../support/measure';
+import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
+import { expect, test } from '../support/test';
+import { aliveThresholdMs, yieldPeriodMs } from '../support/timing';
+
+test('Yield on the dashboard: another tab leads and the yielder does not take it back', async ({
+  context,
+  signaling,
+}, testInfo) => {
+  const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title)), 3);
+  const before = await expectOneLeader(pages);
+  const yielder = pages[before.leaderIndex]!;
+  for (const page of pages) {
+    if (page !== yielder) await expect(page.getByTestId('yield')).toBeDisabled();
+  }
+
+  const yieldedAt = Date.now();
+  await yielder.getByTestId('yield').click();
+  const after = await expectOneLeader(pages);
+  recordDuration(testInfo, 'Yield clicked to a new agreed leader', Date.now() - yieldedAt);
+  expect(after.leaderId).not.toBe(before.leaderId);
+  expect(after.term).toBeGreaterThan(before.term);
+
+  // Past the whole yield period (after which the yielder may compete again) the new leader must hold.
+  await expectLeadershipHolds(pages, after, yieldPeriodMs + 2 * aliveThresholdMs);
+  await expect(yielder.getByTestId('role')).toHaveText('follower');
+});
