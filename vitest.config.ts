@@ -9,6 +9,7 @@ export default defineConfig({
       'packages/mesh',
       'packages/shared-work',
       'apps/signaling',
+      'apps/web',
       'bench',
     ],
     passWithNoTests: false,

@@ -1,0 +1,82 @@
+import type { PeerInfo } from '@conclave/mesh';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { layoutMesh } from '../src/mesh-layout';
+
+const id = fc.stringMatching(/^[0-9a-f]{4}$/);
+const peerInfo = (ids: fc.Arbitrary<string>) =>
+  fc.record({
+    id: ids,
+    link: fc.constantFrom('connecting', 'open', 'closed') as fc.Arbitrary<PeerInfo['link']>,
+    links: fc.array(ids, { maxLength: 6 }),
+  });
+
+describe('layoutMesh', () => {
+  it('draws one node per tab and one edge per linked pair, never to unknown ids or to itself', () => {
+    fc.assert(
+      fc.property(id, fc.array(peerInfo(id), { maxLength: 8 }), (self, rawPeers) => {
+        const peers = rawPeers.filter(
+          (peer, index) => peer.id !== self && rawPeers.findIndex((p) => p.id === peer.id) === index,
+        );
+        const { nodes, edges } = layoutMesh(self, peers, undefined, 300);
+        const known = new Set([self, ...peers.map((peer) => peer.id)]);
+        expect(nodes.map((node) => node.id).sort()).toEqual([...known].sort());
+        const pairs = edges.map((edge) => `${edge.from}|${edge.to}`);
+        expect(new Set(pairs).size).toBe(pairs.length);
+        for (const edge of edges) {
+          expect(edge.from < edge.to).toBe(true);
+          expect(known.has(edge.from) && known.has(edge.to)).toBe(true);
+        }
+        for (const node of nodes) {
+          expect(node.x).toBeGreaterThanOrEqual(0);
+          expect(node.x).toBeLessThanOrEqual(300);
+          expect(node.y).toBeGreaterThanOrEqual(0);
+          expect(node.y).toBeLessThanOrEqual(300);
+        }
+      }),
+    );
+  });
+
+  it('draws the same picture whatever order the peers come in', () => {
+    fc.assert(
+      fc.property(
+        id,
+        fc.uniqueArray(peerInfo(id), { selector: (peer) => peer.id, maxLength: 6 }),
+        (self, peers) => {
+          const others = peers.filter((peer) => peer.id !== self);
+          const a = layoutMesh(self, others, undefined, 300);
+          const b = layoutMesh(self, [...others].reverse(), undefined, 300);
+          expect(b.nodes).toEqual(a.nodes);
+          const sorted = (edges: typeof a.edges) =>
+            [...edges].sort((x, y) => `${x.from}${x.to}`.localeCompare(`${y.from}${y.to}`));
+          expect(sorted(b.edges)).toEqual(sorted(a.edges));
+        },
+      ),
+    );
+  });
+
+  it('links this tab to open and connecting peers, peers to the ids they report, and marks the leader', () => {
+    const peers: PeerInfo[] = [
+      { id: 'b', link: 'open', links: ['a', 'c', 'zz'] },
+      { id: 'c', link: 'connecting', links: [] },
+      { id: 'd', link: 'closed', links: [] },
+    ];
+    const { nodes, edges } = layoutMesh('a', peers, 'b', 300);
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        { from: 'a', to: 'b', state: 'open' },
+        { from: 'a', to: 'c', state: 'connecting' },
+        { from: 'b', to: 'c', state: 'open' },
+      ]),
+    );
+    expect(edges).toHaveLength(3);
+    expect(nodes.filter((node) => node.isLeader).map((node) => node.id)).toEqual(['b']);
+    expect(nodes.filter((node) => node.isSelf).map((node) => node.id)).toEqual(['a']);
+  });
+
+  it('puts a lone tab in the middle', () => {
+    expect(layoutMesh('a', [], 'a', 300).nodes).toEqual([
+      { id: 'a', x: 150, y: 150, isSelf: true, isLeader: true },
+    ]);
+  });
+});

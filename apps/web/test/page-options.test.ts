@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { readPageOptions } from '../src/page-options';
+
+describe('readPageOptions', () => {
+  it('defaults to the lobby, no secret, no test hooks', () => {
+    expect(readPageOptions('')).toEqual({ room: 'lobby', secret: undefined, test: false });
+  });
+
+  it('reads room, secret and test=1', () => {
+    expect(readPageOptions('?room=team-a&secret=s3cret&test=1')).toEqual({
+      room: 'team-a',
+      secret: 's3cret',
+      test: true,
+    });
+  });
+
+  it('treats empty values as absent and only test=1 as the test flag', () => {
+    expect(readPageOptions('?room=&secret=&test=true')).toEqual({
+      room: 'lobby',
+      secret: undefined,
+      test: false,
+    });
+  });
+});
