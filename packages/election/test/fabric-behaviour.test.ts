@@ -4,7 +4,6 @@ import { SimulatedCluster } from '../src/simulation/index';
 import { ids, shuffled } from './helpers';
 
 // Fabric's own test list (gossip/election/election_test.go), on the virtual clock and simulated network.
-const T = browserDefaults.leaderAliveThreshold;
 const configs = { fabric: fabricDefaults, browser: browserDefaults } as const;
 
 describe.each(Object.entries(configs))('Fabric behaviour with %s defaults', (_name, config) => {
