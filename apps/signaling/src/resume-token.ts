@@ -23,8 +23,9 @@ export class ResumeTokens {
     const dot = token.indexOf('.');
     const id = token.slice(0, dot);
     if (dot < 0 || !peerIdPattern.test(id)) return undefined;
-    const presented = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = this.#mac(room, id);
+    // Compare the text, not decoded bytes: base64url has several spellings of the same bytes.
+    const presented = Buffer.from(token.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(this.#mac(room, id).toString('base64url'), 'utf8');
     if (presented.length !== expected.length) return undefined;
     return timingSafeEqual(presented, expected) ? id : undefined;
   }

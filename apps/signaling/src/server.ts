@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { limits } from '@conclave/protocol';
 import { Server } from 'socket.io';
 import { Dispatcher } from './dispatcher';
@@ -50,7 +50,30 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   const maxConnections = options.maxConnections ?? 2 * options.maxPeers;
   const origins = new OriginPolicy(options.allowedOrigins, () => ownOrigins(options.host, boundPort));
 
+  // Routes go on before Socket.IO attaches: it wraps the request listeners present at that moment so
+  // that they never see `/socket.io/` requests.
   const http: HttpServer = createServer();
+  // Every TCP connection, upgraded ones included, so shutdown can destroy stragglers at its deadline.
+  const connections = new Set<Socket>();
+  http.on('connection', (connection: Socket) => {
+    connections.add(connection);
+    connection.once('close', () => connections.delete(connection));
+  });
+  const metrics = new SignalingMetrics({
+    connections: () => io.engine.clientsCount,
+    peers: () => directory.localPeers,
+    rooms: () => directory.localRooms,
+  });
+  const health = (): Health => ({
+    status: closing ? 'shutting-down' : 'ok',
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    connections: io.engine.clientsCount,
+    peers: directory.localPeers,
+    rooms: directory.localRooms,
+    redis: cluster ? cluster.status() : 'disabled',
+  });
+  http.on('request', httpRoutes({ health, registry: metrics.registry, staticDir: options.staticDir, log }));
+
   const io: SignalingIo = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: limits.maxHttpBufferSize,
@@ -68,11 +91,6 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   });
 
   const directory = new RoomDirectory(io, cluster !== undefined, options.clusterRequestTimeoutMs);
-  const metrics = new SignalingMetrics({
-    connections: () => io.engine.clientsCount,
-    peers: () => directory.localPeers,
-    rooms: () => directory.localRooms,
-  });
   const tokens = new ResumeTokens(options.key ?? randomBytes(32));
   const rooms = new RoomService(
     io,
@@ -95,16 +113,6 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
     });
   });
 
-  const health = (): Health => ({
-    status: closing ? 'shutting-down' : 'ok',
-    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    connections: io.engine.clientsCount,
-    peers: directory.localPeers,
-    rooms: directory.localRooms,
-    redis: cluster ? cluster.status() : 'disabled',
-  });
-  http.on('request', httpRoutes({ health, registry: metrics.registry, staticDir: options.staticDir, log }));
-
   try {
     await listen(http, options.port, options.host);
   } catch (error) {
@@ -121,20 +129,35 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
 
   const shutdown = async (): Promise<void> => {
     log.info('shutting down');
-    for (const socket of io.of('/').sockets.values()) {
-      const reconnectAfterMs = Math.round(options.reconnectAfterMs * (1 + Math.random()));
-      socket.emit('shutdown', { reconnectAfterMs });
-      socket.disconnect(true);
-    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), options.shutdownTimeoutMs);
     });
-    const closed = io.close().then(() => 'closed' as const);
-    if ((await Promise.race([closed, deadline])) === 'timeout') {
-      log.warn('connections still open at the shutdown deadline: destroying them');
-      http.closeAllConnections();
-      await closed;
+    // Tell each client, then close its connection gracefully (Engine.IO flushes what is queued first);
+    // io.close() alone would discard the queue, `shutdown` included.
+    const drained = [...io.of('/').sockets.values()].map((socket) => {
+      const closed = new Promise<void>((resolve) => {
+        if (socket.conn.readyState === 'closed') resolve();
+        else socket.conn.once('close', () => resolve());
+      });
+      const reconnectAfterMs = Math.round(options.reconnectAfterMs * (1 + Math.random()));
+      socket.emit('shutdown', { reconnectAfterMs });
+      socket.disconnect(true);
+      return closed;
+    });
+    let ioClosed: Promise<void> | undefined;
+    const closeIo = () => {
+      ioClosed ??= io.close();
+      return ioClosed;
+    };
+    const finished = Promise.all(drained).then(closeIo);
+    if ((await Promise.race([finished.then(() => 'closed' as const), deadline])) === 'timeout') {
+      log.warn(
+        { connections: connections.size },
+        'connections still open at the shutdown deadline: destroying them',
+      );
+      for (const connection of connections) connection.destroy();
+      await closeIo();
     }
     clearTimeout(timer);
     await cluster?.close();

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { defaultStaticDir, readCliConfig } from '../src/config';
+import { resolveOptions } from '../src/options';
+
+describe('readCliConfig', () => {
+  it('has the documented defaults', () => {
+    expect(readCliConfig([], {})).toEqual({
+      help: false,
+      options: {
+        port: 5173,
+        host: '127.0.0.1',
+        allowedOrigins: [],
+        roomCapacity: 64,
+        redisUrl: undefined,
+        key: undefined,
+        maxPeers: 10_000,
+        staticDir: defaultStaticDir,
+        logLevel: 'info',
+      },
+    });
+    expect(defaultStaticDir).toMatch(/apps[/\\]web[/\\]dist$/);
+  });
+
+  it('reads the environment; flags win over it; blank variables count as unset', () => {
+    const env = {
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      ROOM_CAPACITY: '8',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SIGNALING_KEY: 'k'.repeat(32),
+      MAX_PEERS: '',
+      LOG_LEVEL: 'debug',
+    };
+    const config = readCliConfig(['--port', '9090', '--room-capacity', '16'], env);
+    expect(config).toMatchObject({
+      help: false,
+      options: {
+        port: 9090,
+        host: '0.0.0.0',
+        allowedOrigins: ['https://a.example', 'https://b.example'],
+        roomCapacity: 16,
+        redisUrl: 'redis://127.0.0.1:6379',
+        key: 'k'.repeat(32),
+        maxPeers: 10_000,
+        logLevel: 'debug',
+      },
+    });
+  });
+
+  it('lists every invalid setting', () => {
+    expect(() =>
+      readCliConfig(['--port=-1'], { ROOM_CAPACITY: '0', LOG_LEVEL: 'loud', SIGNALING_KEY: 'short' }),
+    ).toThrow(/PORT[\s\S]*ROOM_CAPACITY|ROOM_CAPACITY[\s\S]*PORT/);
+    expect(() => readCliConfig([], { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => readCliConfig([], { SIGNALING_KEY: 'short' })).toThrow(/SIGNALING_KEY/);
+    expect(() => readCliConfig(['--bogus'], {})).toThrow(/bogus/);
+  });
+
+  it('--help asks for the usage', () => {
+    expect(readCliConfig(['--help'], {})).toEqual({ help: true });
+  });
+});
+
+describe('resolveOptions', () => {
+  it('normalizes origins and rejects bad ones', () => {
+    expect(resolveOptions({ allowedOrigins: ['https://app.example/'] }).allowedOrigins).toEqual([
+      'https://app.example',
+    ]);
+    expect(() => resolveOptions({ allowedOrigins: ['not a url'] })).toThrow(/allowedOrigins/);
+    expect(() => resolveOptions({ roomCapacity: 0 })).toThrow(/roomCapacity/);
+  });
+});
