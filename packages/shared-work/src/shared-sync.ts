@@ -44,6 +44,8 @@ export class SharedSync {
   private takeover: Takeover | undefined;
   private readonly buckets = new Map<PeerId, TokenBucket>();
   private nonces = 0;
+  /** The nonce of this follower's last request to its leader (its answer ends with a `sync-end`). */
+  private pullNonce: string | undefined;
 
   constructor(private readonly deps: SharedSyncDeps) {}
 
@@ -87,6 +89,7 @@ export class SharedSync {
   /** A peer finished answering this tab's catch-up request. */
   onSyncEnd(from: PeerId, message: SyncEndMessage): void {
     const takeover = this.takeover;
+    if (message.nonce === this.pullNonce) return; // the leader finished answering this follower
     if (takeover === undefined || message.nonce !== takeover.nonce || !takeover.waiting.delete(from)) {
       this.deps.counters.count('ignored');
       return;
@@ -103,7 +106,8 @@ export class SharedSync {
 
   /** Asks the leader this follower just found for every value it holds. */
   pull(leaderId: PeerId): void {
-    this.deps.channel.sendTo<SyncRequestMessage>(leaderId, { kind: 'sync-request', nonce: this.nextNonce() });
+    this.pullNonce = this.nextNonce();
+    this.deps.channel.sendTo<SyncRequestMessage>(leaderId, { kind: 'sync-request', nonce: this.pullNonce });
   }
 
   /**
