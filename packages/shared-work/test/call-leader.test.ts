@@ -149,7 +149,11 @@ describe('callLeader', () => {
   it("answers invalid-request when the arguments fail the handler's schema (the handler does not run)", async () => {
     const { work } = room();
     let runs = 0;
-    work('a').serve('square', (n: number) => (runs++, n * n), { args: z.number() });
+    const square = (n: number) => {
+      runs += 1;
+      return n * n;
+    };
+    work('a').serve('square', square, { args: z.number() });
     const bad = outcome(work('b').callLeader('square', 'seven'));
     const good = outcome(work('b').callLeader('square', 7));
     await vi.advanceTimersByTimeAsync(5);
@@ -190,8 +194,9 @@ describe('callLeader', () => {
     let dropped = false;
     network.drop = (m) => {
       const kind = (m.payload as { kind?: string }).kind;
-      if (kind === 'result' && !dropped) return (dropped = true);
-      return false;
+      if (kind !== 'result' || dropped) return false;
+      dropped = true;
+      return true;
     };
     const result = outcome(work('b').callLeaderDetailed('once', null, { timeoutMs: 100 }));
     await vi.advanceTimersByTimeAsync(105);

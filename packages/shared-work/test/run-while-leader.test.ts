@@ -116,7 +116,7 @@ describe('runWhileLeader', () => {
     core.setLeadership({ isLeader: true, leaderId: 'a', term: 1 });
     expect(calls).toBe(1);
     expect(errors).toHaveLength(1);
-    expect((errors[0]?.error as Error).message).toBe('boom');
+    expect(errors[0]?.error).toMatchObject({ message: 'boom' });
     expect(errors[0]?.term).toBe(1);
     core.setLeadership({ isLeader: false, leaderId: 'b', term: 2 });
     core.setLeadership({ isLeader: true, leaderId: 'a', term: 3 });
