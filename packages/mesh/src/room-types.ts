@@ -1,5 +1,9 @@
-import type { ElectionConfig, ElectionEvent, PeerId, Role } from '@conclave/election';
+import type { ElectionConfig, ElectionEvent, ElectionStats, PeerId, Role } from '@conclave/election';
 import type { RoomCore } from '@conclave/shared-work';
+import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+import type { MeshStats } from './mesh-stats';
+import type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
+import type { SignalingStats } from './signaling-client';
 
 /** Options of {@link joinRoom}. */
 export interface JoinRoomOptions {
@@ -17,6 +21,17 @@ export interface JoinRoomOptions {
   timers?: 'worker' | 'page';
   /** Enables the test-only fault-injection hook ({@link Room.faults}). Off by default. */
   faults?: boolean;
+  /** How long the first join may take before `joinRoom` rejects with a `timeout` error. Default 10 s. */
+  joinTimeoutMs?: number;
+  /**
+   * Advanced, for Node tests and benchmarks: WebRTC classes where the platform has none
+   * (e.g. `import wrtc from '@roamhq/wrtc'`), passed to simple-peer's `wrtc` option.
+   */
+  wrtc?: WrtcImplementation;
+  /** Advanced: another simple-peer constructor (default: the `simple-peer` package). */
+  SimplePeer?: SimplePeerConstructor;
+  /** Advanced: extra socket.io-client options (e.g. `{ transports: ['websocket'] }`). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
 export type SignalingStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -27,6 +42,10 @@ export interface PeerInfo {
   readonly link: LinkState;
   /** The peers that peer reports being linked to (for the mesh picture); empty until it reports. */
   readonly links: readonly PeerId[];
+  /** Whether signaling lists it in the room (false for a linked peer that lost its signaling connection). */
+  readonly inRoom?: boolean;
+  /** A test fault on it ({@link FaultInjector}): `cut` (out of the view) or `deaf` (inbound dropped). */
+  readonly fault?: 'cut' | 'deaf';
 }
 
 /** A timeline entry: an election event, or a mesh event (link opened/closed, signaling lost/back). */
@@ -75,4 +94,15 @@ export interface Room extends RoomCore {
   leave(): Promise<void>;
   /** Present only when joined with `faults: true`. */
   readonly faults: FaultInjector | undefined;
+  /** Counters of what the mesh, signaling and the election received, sent and dropped. */
+  stats(): RoomStats;
+}
+
+/** Everything {@link Room.stats} counts: the mesh's drops, signaling's retries, the election's messages. */
+export interface RoomStats {
+  readonly mesh: MeshStats;
+  readonly signaling: SignalingStats;
+  readonly election: ElectionStats;
+  /** Where the election's timers run (see {@link JoinRoomOptions.timers}). */
+  readonly timers: 'worker' | 'page';
 }

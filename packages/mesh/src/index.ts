@@ -1,0 +1,19 @@
+/**
+ * The browser transport of Conclave: `joinRoom` connects to the signaling server, keeps a WebRTC data-channel
+ * mesh with every other tab of the room, and runs the leader election over it.
+ * @packageDocumentation
+ */
+export { meshElectionAdapter } from './election-adapter';
+export { JoinRoomError, type JoinRoomErrorCode } from './errors';
+export { FaultTable, type PeerFault } from './fault-injector';
+export { joinRoom } from './join-room';
+export { type MeshTimings, meshLimits, meshTimings } from './limits';
+export type { Link, LinkCallbacks, LinkFactory } from './link';
+export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
+export type { MeshStats } from './mesh-stats';
+export type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
+export { MeshRoom } from './room';
+export type * from './room-types';
+export type { SignalingStats } from './signaling-client';
+export { MeshPayloadError } from './wire';
+export { createTimerClock, type TimerClock, type TimerClockOptions } from './worker-clock';

@@ -1,0 +1,40 @@
+/**
+ * Bounds of the mesh. Every size, queue, rate and list a peer (or the network) can grow is bounded by one
+ * of these; what goes beyond is dropped and counted in {@link RoomStats}, never thrown at a peer.
+ */
+export const meshLimits = {
+  /** Largest data-channel message, in UTF-8 bytes. Larger ones are dropped unparsed (inbound) or refused (outbound). */
+  maxMessageBytes: 64 * 1024,
+  /** Most peer ids in one `links` report (and most links this tab keeps: the server's default room capacity). */
+  maxPeers: 64,
+  /** Most events kept in the room's timeline. */
+  maxEvents: 200,
+  /** Outbound bytes a data channel may have buffered; messages beyond are dropped and counted. */
+  maxBufferedBytes: 1024 * 1024,
+  /** Inbound messages per link: a burst of this many, then {@link meshLimits.inboundPerSecond}. */
+  inboundBurst: 400,
+  /** Sustained inbound messages per second per link; the excess is dropped and counted. */
+  inboundPerSecond: 200,
+  /** Signals kept per peer while its link cannot take them yet (before the offer arrives). */
+  maxPendingSignals: 32,
+} as const;
+
+/** Timings of the mesh, in milliseconds. */
+export const meshTimings = {
+  /** A link that has not opened by then is destroyed (and retried while the peer is in the room). */
+  linkOpenTimeoutMs: 15_000,
+  /** First retry delay after a link failed or closed while its peer is still in the room; doubles per attempt. */
+  retryBaseMs: 500,
+  /** Longest retry delay. */
+  retryMaxMs: 8_000,
+  /** How long the non-initiating side waits for the initiator's offer before asking for one. */
+  offerGraceMs: 1_500,
+  /** After signaling reports `peer-left`, how long an open link gets to answer a ping before it is destroyed. */
+  peerLeftProbeMs: 500,
+  /** Changes of this tab's links are reported to its peers at most this often. */
+  linksReportDebounceMs: 100,
+  /** A peer may ask for a fresh link at most this often (signaling `link-request`). */
+  linkRequestMinIntervalMs: 1_000,
+} as const;
+
+export type MeshTimings = { -readonly [K in keyof typeof meshTimings]: number };

@@ -1,0 +1,307 @@
+import { createElection, type Election, type ElectionConfig, type PeerId } from '@conclave/election';
+import type { Leadership } from '@conclave/shared-work';
+import { meshElectionAdapter } from './election-adapter';
+import { FaultTable } from './fault-injector';
+import { type MeshTimings, meshLimits } from './limits';
+import type { LinkFactory } from './link';
+import { Listeners } from './listeners';
+import { Mesh } from './mesh';
+import type {
+  FaultInjector,
+  PeerInfo,
+  Room,
+  RoomEvent,
+  RoomSnapshot,
+  RoomStats,
+  SignalingStatus,
+} from './room-types';
+import type { JoinedRoom, SignalingClient } from './signaling-client';
+import type { TimerClock } from './worker-clock';
+
+/** What {@link createRoom} assembles (joinRoom builds it; tests may build it with fakes). */
+export interface RoomParts {
+  readonly name: string;
+  readonly signaling: SignalingClient;
+  readonly joined: JoinedRoom;
+  readonly createLink: LinkFactory;
+  readonly clock: TimerClock;
+  readonly election?: Partial<ElectionConfig> | undefined;
+  readonly faults?: boolean | undefined;
+  readonly timings?: Partial<MeshTimings> | undefined;
+}
+
+/** How long {@link Room.leave} waits for the goodbye messages to leave the data channels. */
+const drainTimeoutMs = 250;
+const drainPollMs = 10;
+
+/** Builds a {@link MeshRoom} from a joined signaling client. */
+export function createRoom(parts: RoomParts): MeshRoom {
+  return new MeshRoom(parts);
+}
+
+/**
+ * A joined room: the signaling client, the mesh and the election, wired together, seen through an immutable,
+ * cached {@link RoomSnapshot} (a new object only after a change) and the {@link Room} API.
+ */
+export class MeshRoom implements Room {
+  readonly id: PeerId;
+  readonly name: string;
+  readonly faults: FaultInjector | undefined;
+  readonly #signaling: SignalingClient;
+  readonly #clock: TimerClock;
+  readonly #mesh: Mesh;
+  readonly #election: Election;
+  readonly #events: RoomEvent[] = [];
+  readonly #listeners = new Listeners<[]>();
+  readonly #leadershipListeners = new Listeners<[leadership: Leadership]>();
+  #leadership: Leadership;
+  #snapshot: RoomSnapshot | undefined;
+  #notifyQueued = false;
+  #leaving: Promise<void> | undefined;
+  #left = false;
+  readonly #cleanups: Array<() => void> = [];
+
+  constructor(parts: RoomParts) {
+    this.id = parts.joined.id;
+    this.name = parts.name;
+    this.#signaling = parts.signaling;
+    this.#clock = parts.clock;
+    const faults = parts.faults
+      ? new FaultTable(() => this.#mesh.faultsChanged(), meshLimits.maxPeers)
+      : undefined;
+    this.faults = faults;
+    this.#mesh = new Mesh({
+      selfId: this.id,
+      createLink: parts.createLink,
+      sendSignal: (to, data) => this.#signaling.signal(to, data),
+      clock: this.#clock,
+      faults,
+      timings: parts.timings,
+    });
+    const mesh = this.#mesh;
+    const signaling = this.#signaling;
+    this.#cleanups.push(
+      signaling.onPeerJoined.add((peer) => mesh.peerJoined(peer)),
+      signaling.onPeerLeft.add((peer) => mesh.peerLeft(peer)),
+      signaling.onSignal.add((from, data) => mesh.signal(from, data)),
+      signaling.onRejoined.add((peers) => mesh.joined(peers)),
+      signaling.onStatus.add((status) => this.#signalingStatus(status)),
+      signaling.onFatal.add(() => this.#meshEvent('signaling-lost')),
+      mesh.onLinkOpen.add((peer) => this.#meshEvent('link-open', peer)),
+      mesh.onLinkClosed.add((peer) => this.#meshEvent('link-closed', peer)),
+      mesh.onChange.add(() => this.#changed()),
+    );
+
+    this.#election = createElection({
+      id: this.id,
+      adapter: meshElectionAdapter(mesh),
+      config: parts.election,
+      clock: this.#clock,
+      onLeadershipChange: () => this.#checkLeadership(),
+    });
+    this.#leadership = this.#readLeadership();
+    this.#election.subscribe((event) => {
+      this.#push({ ...event, source: 'election' });
+      this.#checkLeadership();
+    });
+    this.#meshEvent('joined');
+    mesh.joined(parts.joined.peers);
+  }
+
+  get selfId(): PeerId {
+    return this.id;
+  }
+
+  snapshot(): RoomSnapshot {
+    if (this.#snapshot) return this.#snapshot;
+    const state = this.#election.state();
+    const peers: PeerInfo[] = this.#mesh.peers().map((peer) =>
+      Object.freeze({
+        id: peer.id,
+        link: peer.link,
+        links: peer.links,
+        inRoom: peer.inRoom,
+        ...(peer.fault === undefined ? {} : { fault: peer.fault }),
+      }),
+    );
+    this.#snapshot = Object.freeze({
+      selfId: this.id,
+      room: this.name,
+      signaling: this.#signaling.status,
+      role: state.role,
+      leaderId: state.leaderId,
+      term: state.term,
+      peers: Object.freeze(peers),
+      events: Object.freeze([...this.#events]),
+    });
+    return this.#snapshot;
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  /** Counters of everything received, sent and dropped (see {@link RoomStats}). */
+  stats(): RoomStats {
+    return Object.freeze({
+      mesh: this.#mesh.stats(),
+      signaling: this.#signaling.stats(),
+      election: this.#election.stats(),
+      timers: this.#clock.kind,
+    });
+  }
+
+  yield(): void {
+    if (this.#election.isLeader()) this.#election.yield();
+  }
+
+  /**
+   * Leaves gracefully: stops the election first (a leader's abdication names its successor), says `bye` on
+   * every link, waits up to 250 ms for those to be sent, destroys the links, leaves the signaling room and
+   * disconnects. Idempotent: later calls return the same promise.
+   */
+  leave(): Promise<void> {
+    this.#leaving ??= this.#leave();
+    return this.#leaving;
+  }
+
+  /**
+   * The same, synchronously and without waiting (for `pagehide`, where nothing can be awaited): the
+   * abdication and the `bye`s are queued on the channels just before they are destroyed.
+   */
+  leaveNow(): void {
+    if (this.#left) return;
+    this.#left = true;
+    this.#election.stop();
+    this.#mesh.sayBye();
+    this.#teardown();
+    this.#signaling.close();
+    this.#changed();
+    this.#leaving ??= Promise.resolve();
+  }
+
+  /** Registers work to undo when the room is left (joinRoom's `pagehide` listener). */
+  onLeft(cleanup: () => void): void {
+    if (this.#left) cleanup();
+    else this.#cleanups.push(cleanup);
+  }
+
+  // ---- RoomCore ----------------------------------------------------------------------------------------
+
+  leadership(): Leadership {
+    return this.#leadership;
+  }
+
+  onLeadershipChange(listener: (leadership: Leadership) => void): () => void {
+    return this.#leadershipListeners.add(listener);
+  }
+
+  peers(): readonly PeerId[] {
+    return this.#mesh.view();
+  }
+
+  onPeerJoined(listener: (peer: PeerId) => void): () => void {
+    return this.#mesh.onLinkOpen.add(listener);
+  }
+
+  /** @throws {MeshPayloadError} when `payload` has no JSON form or exceeds the message size limit. */
+  sendTo(peer: PeerId, payload: unknown): boolean {
+    if (this.#left) return false;
+    return this.#mesh.send(peer, { ch: 'app', payload });
+  }
+
+  /** @throws {MeshPayloadError} when `payload` has no JSON form or exceeds the message size limit. */
+  broadcast(payload: unknown): void {
+    if (this.#left) return;
+    this.#mesh.broadcast({ ch: 'app', payload });
+  }
+
+  onAppMessage(listener: (from: PeerId, payload: unknown) => void): () => void {
+    return this.#mesh.onApp.add(listener);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------
+
+  async #leave(): Promise<void> {
+    if (this.#left) return;
+    this.#left = true;
+    this.#election.stop();
+    this.#mesh.sayBye();
+    await this.#drain();
+    this.#teardown();
+    const leaving = this.#signaling.leave();
+    this.#changed();
+    await leaving;
+  }
+
+  /** Resolves once every channel sent what it had queued, or after {@link drainTimeoutMs}. */
+  #drain(): Promise<void> {
+    const deadline = this.#clock.now() + drainTimeoutMs;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.#mesh.drained() || this.#clock.now() >= deadline) resolve();
+        else this.#clock.setTimeout(check, drainPollMs);
+      };
+      check();
+    });
+  }
+
+  /** Closes the mesh, unhooks everything and releases the clock; signaling is closed by the caller. */
+  #teardown(): void {
+    this.#mesh.close();
+    this.#meshEvent('left');
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    this.#clock.dispose();
+    this.#checkLeadership();
+  }
+
+  #readLeadership(): Leadership {
+    const election = this.#election;
+    return Object.freeze({
+      isLeader: election.isLeader(),
+      leaderId: election.leaderId(),
+      term: election.term,
+    });
+  }
+
+  #checkLeadership(): void {
+    const next = this.#readLeadership();
+    const last = this.#leadership;
+    if (next.isLeader === last.isLeader && next.leaderId === last.leaderId && next.term === last.term) return;
+    this.#leadership = next;
+    this.#changed();
+    this.#leadershipListeners.emit(next);
+  }
+
+  #signalingStatus(status: SignalingStatus): void {
+    if (status === 'reconnecting') this.#meshEvent('signaling-lost');
+    else if (status === 'connected') this.#meshEvent('signaling-back');
+    else this.#changed();
+  }
+
+  #meshEvent(type: Extract<RoomEvent, { source: 'mesh' }>['type'], peer?: PeerId): void {
+    this.#push(
+      peer === undefined
+        ? { source: 'mesh', type, at: this.#clock.now() }
+        : { source: 'mesh', type, at: this.#clock.now(), peer },
+    );
+  }
+
+  #push(event: RoomEvent): void {
+    this.#events.push(Object.freeze(event));
+    if (this.#events.length > meshLimits.maxEvents)
+      this.#events.splice(0, this.#events.length - meshLimits.maxEvents);
+    this.#changed();
+  }
+
+  /** Invalidates the snapshot and tells subscribers once per microtask, however many changes it saw. */
+  #changed(): void {
+    this.#snapshot = undefined;
+    if (this.#notifyQueued) return;
+    this.#notifyQueued = true;
+    queueMicrotask(() => {
+      this.#notifyQueued = false;
+      this.#listeners.emit();
+    });
+  }
+}
