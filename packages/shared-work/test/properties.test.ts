@@ -123,78 +123,106 @@ describe('properties', () => {
     );
   });
 
-  it('on the real election, random yields, stops, crashes, joins and partitions never move a tab backwards, and healed tabs agree', async () => {
-    const action = fc.oneof(
-      fc.constant({ op: 'yield' as const }),
-      fc.record({ op: fc.constant('stop' as const), pick: fc.nat() }),
-      fc.record({ op: fc.constant('crash' as const), pick: fc.nat(), detectAfter: fc.constantFrom(0, 200) }),
-      fc.constant({ op: 'join' as const }),
-      fc.record({ op: fc.constant('partition' as const), mask: fc.nat() }),
-      fc.constant({ op: 'heal' as const }),
-    );
+  it('on the real election, random yields, stops, crashes and joins: every tab counts +1 from its first value, and all end up agreeing', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ action, wait: fc.integer({ min: 50, max: 1500 }) }), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        fc.integer({ min: 1, max: 1000 }),
-        async (schedule, seed) => {
-          const room = new SimulatedRoom({ seed }, {}, { takeoverSyncMs: 200, onError: () => {} });
-          const seen = new Map<PeerId, Array<SharedEntry<number>>>();
-          let joined = 0;
-          const setUp = (peer: SimulatedPeer) => {
-            const counter = peer.work.shared<number>('counter');
-            const entries: Array<SharedEntry<number>> = [];
-            seen.set(peer.id, entries);
-            record(peer.work, entries);
-            peer.work.runWhileLeader(({ signal, term }) => {
-              const tick = () => {
-                if (signal.aborted) return;
-                counter.publish((counter.get()?.value ?? 0) + 1, { term });
-                timer = room.clock.setTimeout(tick, 100);
-              };
-              let timer = room.clock.setTimeout(tick, 100);
-              signal.addEventListener('abort', () => room.clock.clearTimeout(timer));
-            });
-          };
-          for (const peer of room.startAll(['p0', 'p1', 'p2', 'p3'])) setUp(peer);
-          await room.run(1500);
-          for (const { action: a, wait } of schedule) {
-            const running = [...room.peers.keys()];
-            if (a.op === 'yield') {
-              for (const id of room.leaders()) room.peer(id).election.yield();
-            } else if ((a.op === 'stop' || a.op === 'crash') && running.length > 2) {
-              const id = running[a.pick % running.length]!;
-              if (a.op === 'stop') room.stop(id);
-              else room.crash(id, a.detectAfter);
-            } else if (a.op === 'join') {
-              setUp(room.start(`q${joined++}`));
-            } else if (a.op === 'partition') {
-              const side = running.filter((_, i) => (a.mask >> i) & 1);
-              room.network.partition([side]);
-            } else if (a.op === 'heal') {
-              room.network.heal();
-            }
-            await room.run(wait);
-          }
-          for (const [id, entries] of seen) expectIncreasing(id, entries);
-          // Healed, every running tab ends up holding the same newest value.
-          room.network.heal();
-          const agree = () => {
-            const entries = [...room.peers.values()].map((p) => p.work.shared<number>('counter').get());
-            const first = entries[0];
-            return (
-              first !== undefined &&
-              entries.every((e) => e?.term === first.term && e.version === first.version)
-            );
-          };
-          expect(await room.runUntilTrue(() => room.agreedLeader() !== undefined, 20_000)).toBe(true);
-          expect(await room.runUntilTrue(agree, 5000)).toBe(true);
-          for (const [id, entries] of seen) expectIncreasing(id, entries);
-        },
-      ),
-      { numRuns: 40 },
+      fc.asyncProperty(schedule(false), fc.integer({ min: 1, max: 1000 }), async (steps, seed) => {
+        const { room, seen } = await runOnElection(steps, seed);
+        for (const [id, entries] of seen) {
+          expectIncreasing(id, entries);
+          const values = entries.map((e) => e.value);
+          expect(values, id).toEqual(values.map((_, i) => (values[0] ?? 0) + i));
+        }
+        expect(await room.runUntilTrue(() => room.agreedLeader() !== undefined, 10_000)).toBe(true);
+        expect(await room.runUntilTrue(() => holdSameValue(room), 1000)).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
+
+  it('on the real election, with partitions and heals too, no tab ever moves backwards in (term, version)', async () => {
+    await fc.assert(
+      fc.asyncProperty(schedule(true), fc.integer({ min: 1, max: 1000 }), async (steps, seed) => {
+        const { seen } = await runOnElection(steps, seed);
+        for (const [id, entries] of seen) expectIncreasing(id, entries);
+      }),
+      { numRuns: 30 },
     );
   }, 60_000);
 });
+
+type Action =
+  | { op: 'yield' }
+  | { op: 'stop'; pick: number }
+  | { op: 'crash'; pick: number; detectAfter: number }
+  | { op: 'join' }
+  | { op: 'partition'; mask: number }
+  | { op: 'heal' };
+
+/** Up to 8 actions, each followed by a wait; partitions only when asked for. */
+function schedule(partitions: boolean): fc.Arbitrary<Array<{ action: Action; wait: number }>> {
+  const actions: Array<fc.Arbitrary<Action>> = [
+    fc.constant({ op: 'yield' as const }),
+    fc.record({ op: fc.constant('stop' as const), pick: fc.nat() }),
+    fc.record({ op: fc.constant('crash' as const), pick: fc.nat(), detectAfter: fc.constantFrom(0, 200) }),
+    fc.constant({ op: 'join' as const }),
+  ];
+  if (partitions) {
+    actions.push(
+      fc.record({ op: fc.constant('partition' as const), mask: fc.nat() }),
+      fc.constant({ op: 'heal' as const }),
+    );
+  }
+  return fc.array(fc.record({ action: fc.oneof(...actions), wait: fc.integer({ min: 50, max: 1500 }) }), {
+    minLength: 1,
+    maxLength: 8,
+  });
+}
+
+/** Four tabs counting on the real election, then the schedule; every tab's accepted entries, in order. */
+async function runOnElection(steps: Array<{ action: Action; wait: number }>, seed: number) {
+  const room = new SimulatedRoom({ seed }, {}, { takeoverSyncMs: 200, onError: () => {} });
+  const seen = new Map<PeerId, Array<SharedEntry<number>>>();
+  let joined = 0;
+  const setUp = (peer: SimulatedPeer) => {
+    const counter = peer.work.shared<number>('counter');
+    const entries: Array<SharedEntry<number>> = [];
+    seen.set(peer.id, entries);
+    record(peer.work, entries);
+    peer.work.runWhileLeader(({ signal, term }) => {
+      const tick = () => {
+        if (signal.aborted) return;
+        counter.publish((counter.get()?.value ?? 0) + 1, { term });
+        timer = room.clock.setTimeout(tick, 100);
+      };
+      let timer = room.clock.setTimeout(tick, 100);
+      signal.addEventListener('abort', () => room.clock.clearTimeout(timer));
+    });
+  };
+  for (const peer of room.startAll(['p0', 'p1', 'p2', 'p3'])) setUp(peer);
+  await room.run(1500);
+  for (const { action, wait } of steps) {
+    const running = [...room.peers.keys()];
+    if (action.op === 'yield') {
+      for (const id of room.leaders()) room.peer(id).election.yield();
+    } else if ((action.op === 'stop' || action.op === 'crash') && running.length > 2) {
+      const id = running[action.pick % running.length]!;
+      if (action.op === 'stop') room.stop(id);
+      else room.crash(id, action.detectAfter);
+    } else if (action.op === 'join') {
+      setUp(room.start(`q${joined++}`));
+    } else if (action.op === 'partition') {
+      room.network.partition([running.filter((_, i) => (action.mask >> i) & 1)]);
+    } else if (action.op === 'heal') {
+      room.network.heal();
+    }
+    await room.run(wait);
+  }
+  return { room, seen };
+}
+
+/** Every running tab holds the same (term, version) of the counter. */
+function holdSameValue(room: SimulatedRoom): boolean {
+  const entries = [...room.peers.values()].map((p) => p.work.shared<number>('counter').get());
+  const first = entries[0];
+  return first !== undefined && entries.every((e) => e?.term === first.term && e.version === first.version);
+}
