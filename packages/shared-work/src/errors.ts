@@ -135,7 +135,7 @@ export class SharedWorkUsageError extends Error {
 /** Why a task's leadership ended; the `reason` of its aborted signal. */
 export type LeadershipEndReason = 'lost' | 'term-changed' | 'unsubscribed' | 'disposed';
 
-/** The {@link AbortSignal.reason} of a {@link LeaderTaskContext.signal}: the task's leadership is over. */
+/** The `reason` of an aborted {@link LeaderTaskContext.signal}: the task's leadership is over. */
 export class LeadershipEndedError extends Error {
   override readonly name = 'LeadershipEndedError';
   constructor(
