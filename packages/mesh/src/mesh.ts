@@ -33,8 +33,8 @@ export interface MeshPeer {
   readonly fault: PeerFault | undefined;
 }
 
-/** Why a link went away, for the timeline. */
-export type LinkClosedReason = 'bye' | 'peer-left' | 'replaced' | 'timeout' | 'left' | string;
+/** Why a link went away, for the timeline: `bye`, `peer-left`, `replaced`, `timeout`, `left`, or the link's own reason. */
+export type LinkClosedReason = string;
 
 interface Entry {
   readonly id: PeerId;

@@ -56,6 +56,8 @@ export type RoomEvent =
       readonly type: 'link-open' | 'link-closed' | 'signaling-lost' | 'signaling-back' | 'joined' | 'left';
       readonly at: number;
       readonly peer?: PeerId;
+      /** Why a link closed (`bye`, `peer-left`, `replaced`, `timeout`, `closed`...). */
+      readonly reason?: string;
     };
 
 /** An immutable picture of the room as this tab sees it; a new object after every change. */

@@ -88,7 +88,7 @@ export class MeshRoom implements Room {
       signaling.onStatus.add((status) => this.#signalingStatus(status)),
       signaling.onFatal.add(() => this.#meshEvent('signaling-lost')),
       mesh.onLinkOpen.add((peer) => this.#meshEvent('link-open', peer)),
-      mesh.onLinkClosed.add((peer) => this.#meshEvent('link-closed', peer)),
+      mesh.onLinkClosed.add((peer, reason) => this.#meshEvent('link-closed', peer, reason)),
       mesh.onChange.add(() => this.#changed()),
     );
 
@@ -279,12 +279,14 @@ export class MeshRoom implements Room {
     else this.#changed();
   }
 
-  #meshEvent(type: Extract<RoomEvent, { source: 'mesh' }>['type'], peer?: PeerId): void {
-    this.#push(
-      peer === undefined
-        ? { source: 'mesh', type, at: this.#clock.now() }
-        : { source: 'mesh', type, at: this.#clock.now(), peer },
-    );
+  #meshEvent(type: Extract<RoomEvent, { source: 'mesh' }>['type'], peer?: PeerId, reason?: string): void {
+    this.#push({
+      source: 'mesh',
+      type,
+      at: this.#clock.now(),
+      ...(peer === undefined ? {} : { peer }),
+      ...(reason === undefined ? {} : { reason }),
+    });
   }
 
   #push(event: RoomEvent): void {

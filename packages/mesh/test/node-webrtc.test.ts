@@ -1,0 +1,164 @@
+import { type SignalingServer, startSignalingServer } from '@conclave/signaling';
+import wrtc from '@roamhq/wrtc';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { JoinRoomError } from '../src/errors';
+import { joinRoom } from '../src/join-room';
+import type { JoinRoomOptions, Room } from '../src/room-types';
+
+/**
+ * Real WebRTC in Node (@roamhq/wrtc through simple-peer's `wrtc` option) against a real signaling server:
+ * the whole of joinRoom except the browser.
+ */
+const key = 'mesh-node-webrtc-key-0123456789';
+const servers: SignalingServer[] = [];
+const rooms: Room[] = [];
+
+async function server(port = 0): Promise<SignalingServer> {
+  const started = await startSignalingServer({
+    port,
+    key,
+    logLevel: 'silent',
+    reconnectAfterMs: 50,
+    shutdownTimeoutMs: 500,
+  });
+  servers.push(started);
+  return started;
+}
+
+async function tab(url: string, room: string, extra: Partial<JoinRoomOptions> = {}): Promise<Room> {
+  const joined = await joinRoom({
+    signalingUrl: url,
+    room,
+    wrtc: wrtc as unknown as JoinRoomOptions['wrtc'],
+    timers: 'page',
+    ...extra,
+  });
+  rooms.push(joined);
+  return joined;
+}
+
+function openLinks(room: Room): number {
+  return room.snapshot().peers.filter((peer) => peer.link === 'open').length;
+}
+
+/** The leader all of `tabs` agree on (same id and term, exactly one says `leader`), or undefined. */
+function agreedLeader(tabs: readonly Room[]): { id: string; term: number } | undefined {
+  const snapshots = tabs.map((room) => room.snapshot());
+  const leading = snapshots.filter((s) => s.role === 'leader');
+  if (leading.length !== 1) return undefined;
+  const { selfId: id, term } = leading[0]!;
+  return snapshots.every((s) => s.leaderId === id && s.term === term) ? { id, term } : undefined;
+}
+
+async function untilAgreed(tabs: readonly Room[], timeout = 10_000) {
+  return vi.waitFor(
+    () => {
+      const leader = agreedLeader(tabs);
+      if (!leader) throw new Error('no agreed leader yet');
+      return leader;
+    },
+    { timeout, interval: 10 },
+  );
+}
+
+afterEach(async () => {
+  await Promise.all(rooms.splice(0).map((room) => room.leave()));
+  await Promise.all(servers.splice(0).map((srv) => srv.close()));
+});
+
+describe('joinRoom in Node over real WebRTC', () => {
+  it('three tabs form a full mesh and elect one leader; when it leaves another leads under a higher term', async () => {
+    const srv = await server();
+    const tabs = await Promise.all([0, 1, 2].map(() => tab(srv.url, 'three')));
+    await vi.waitFor(() => expect(tabs.map(openLinks)).toEqual([2, 2, 2]), { timeout: 10_000 });
+    const first = await untilAgreed(tabs);
+
+    const leader = tabs.find((room) => room.id === first.id)!;
+    const rest = tabs.filter((room) => room !== leader);
+    const leftAt = performance.now();
+    await leader.leave();
+    const second = await untilAgreed(rest);
+    expect(performance.now() - leftAt).toBeLessThan(1_000); // hand-over, not a liveness timeout
+    expect(second.id).not.toBe(first.id);
+    expect(second.term).toBeGreaterThan(first.term);
+    expect(leader.snapshot().signaling).toBe('closed');
+    for (const room of rest) {
+      expect(room.snapshot().peers.map((p) => p.id)).not.toContain(leader.id);
+      const reasons = room.snapshot().events.flatMap((e) => ('reason' in e && e.reason ? [e.reason] : []));
+      expect(reasons).toContain('handover');
+    }
+  });
+
+  it('keeps the mesh and the leader through a signaling restart; a new tab then joins under the sitting leader', async () => {
+    const srv = await server();
+    const tabs = await Promise.all([0, 1, 2].map(() => tab(srv.url, 'restart')));
+    const before = await untilAgreed(tabs);
+    const port = srv.port;
+    await srv.close();
+    servers.splice(servers.indexOf(srv), 1);
+    await vi.waitFor(() =>
+      expect(tabs.map((room) => room.snapshot().signaling)).toEqual(Array(3).fill('reconnecting')),
+    );
+    expect(tabs.map(openLinks)).toEqual([2, 2, 2]);
+
+    const restarted = await server(port);
+    await vi.waitFor(
+      () => expect(tabs.map((room) => room.snapshot().signaling)).toEqual(Array(3).fill('connected')),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(agreedLeader(tabs)).toEqual(before);
+    expect(tabs.map(openLinks)).toEqual([2, 2, 2]);
+
+    const late = await tab(restarted.url, 'restart');
+    await vi.waitFor(() => expect([...tabs, late].map(openLinks)).toEqual([3, 3, 3, 3]), { timeout: 10_000 });
+    expect(await untilAgreed([...tabs, late])).toEqual(before);
+  });
+
+  it('delivers app messages with the sender the link proves, and keeps snapshots cached until a change', async () => {
+    const srv = await server();
+    const [a, b] = await Promise.all([tab(srv.url, 'app'), tab(srv.url, 'app')]);
+    await untilAgreed([a!, b!]);
+    const got: Array<[string, unknown]> = [];
+    b!.onAppMessage((from, payload) => got.push([from, payload]));
+    expect(a!.sendTo(b!.id, { hello: 'b' })).toBe(true);
+    a!.broadcast([1, 2, 3]);
+    await vi.waitFor(() =>
+      expect(got).toEqual([
+        [a!.id, { hello: 'b' }],
+        [a!.id, [1, 2, 3]],
+      ]),
+    );
+    const snapshot = a!.snapshot();
+    expect(a!.snapshot()).toBe(snapshot);
+    expect(Object.isFrozen(snapshot)).toBe(true);
+    expect(a!.sendTo('f'.repeat(32), 'nobody')).toBe(false);
+  });
+
+  it('with faults enabled, cut takes a peer out of the view and heal brings it back', async () => {
+    const srv = await server();
+    const [a, b] = await Promise.all([tab(srv.url, 'faults', { faults: true }), tab(srv.url, 'faults')]);
+    await untilAgreed([a!, b!]);
+    expect(b!.faults).toBeUndefined();
+    a!.faults!.cut(b!.id);
+    expect(a!.peers()).toEqual([]);
+    expect(a!.snapshot().peers[0]).toMatchObject({ id: b!.id, link: 'open', fault: 'cut' });
+    a!.faults!.heal();
+    expect(a!.peers()).toEqual([b!.id]);
+  });
+
+  it('refuses bad options and environments without WebRTC with typed errors, starting nothing', async () => {
+    const srv = await server();
+    await expect(joinRoom({ signalingUrl: srv.url, room: 'no spaces!' })).rejects.toMatchObject({
+      code: 'invalid-options',
+    });
+    await expect(
+      joinRoom({ signalingUrl: srv.url, room: 'ok', election: { leaderAliveThreshold: -1 } }),
+    ).rejects.toMatchObject({ code: 'invalid-options' });
+    await expect(joinRoom({ signalingUrl: srv.url, room: 'ok' })).rejects.toBeInstanceOf(JoinRoomError);
+    await expect(joinRoom({ signalingUrl: srv.url, room: 'ok' })).rejects.toMatchObject({
+      code: 'no-webrtc',
+    });
+  });
+});

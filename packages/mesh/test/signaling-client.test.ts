@@ -1,0 +1,143 @@
+import { type SignalingServer, startSignalingServer } from '@conclave/signaling';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { JoinRoomError } from '../src/errors';
+import { SignalingClient } from '../src/signaling-client';
+import { createTimerClock } from '../src/worker-clock';
+
+const key = 'mesh-test-key-0123456789abcdef';
+const servers: SignalingServer[] = [];
+const clients: SignalingClient[] = [];
+
+async function server(options: { port?: number; key?: string } = {}): Promise<SignalingServer> {
+  const started = await startSignalingServer({
+    port: options.port ?? 0,
+    key: options.key ?? key,
+    logLevel: 'silent',
+    reconnectAfterMs: 50,
+    shutdownTimeoutMs: 500,
+  });
+  servers.push(started);
+  return started;
+}
+
+function client(url: string, room = 'signaling-test', secret?: string): SignalingClient {
+  const created = new SignalingClient({
+    url,
+    room,
+    secret,
+    clock: createTimerClock({ timers: 'page' }),
+    reconnectDelayMs: 50,
+    reconnectDelayMaxMs: 200,
+  });
+  clients.push(created);
+  return created;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+describe('signaling client against a real server', () => {
+  it('joins, learns of later peers and relays link signals both ways', async () => {
+    const srv = await server();
+    const a = client(srv.url);
+    const first = await a.join(5_000);
+    expect(first.peers).toEqual([]);
+    expect(a.status).toBe('connected');
+    const joinedA: string[] = [];
+    a.onPeerJoined.add((peer) => joinedA.push(peer));
+    const received: Array<[string, unknown]> = [];
+    a.onSignal.add((from, data) => received.push([from, data]));
+
+    const b = client(srv.url);
+    const second = await b.join(5_000);
+    expect(second.peers).toEqual([first.id]);
+    await vi.waitFor(() => expect(joinedA).toEqual([second.id]));
+
+    b.signal(first.id, { v: 1, kind: 'link-request' });
+    await vi.waitFor(() => expect(received).toEqual([[second.id, { v: 1, kind: 'link-request' }]]));
+    expect(b.stats()).toMatchObject({ signalsSent: 1, signalsFailed: 0 });
+  });
+
+  it('reports peers that leave', async () => {
+    const srv = await server();
+    const a = client(srv.url);
+    await a.join(5_000);
+    const left: string[] = [];
+    a.onPeerLeft.add((peer) => left.push(peer));
+    const b = client(srv.url);
+    const { id } = await b.join(5_000);
+    await b.leave();
+    await vi.waitFor(() => expect(left).toEqual([id]));
+    expect(b.status).toBe('closed');
+  });
+
+  it('rejects a wrong room secret with a typed error', async () => {
+    const srv = await server();
+    await client(srv.url, 'secret-room', 'right secret').join(5_000);
+    const refused = client(srv.url, 'secret-room', 'wrong secret').join(5_000);
+    await expect(refused).rejects.toBeInstanceOf(JoinRoomError);
+    await expect(refused).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('gives up with a timeout error when no server answers', async () => {
+    const srv = await server();
+    const url = srv.url;
+    await srv.close();
+    const started = Date.now();
+    await expect(client(url).join(300)).rejects.toMatchObject({ code: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('keeps its id across a server restart (same key): reconnects, rejoins, reports the room', async () => {
+    const srv = await server();
+    const port = srv.port;
+    const a = client(srv.url);
+    const b = client(srv.url);
+    const { id: idA } = await a.join(5_000);
+    const { id: idB } = await b.join(5_000);
+    const statuses: string[] = [];
+    a.onStatus.add((status) => statuses.push(status));
+    const rejoined: Array<readonly string[]> = [];
+    a.onRejoined.add((peers) => rejoined.push(peers));
+
+    await srv.close(); // graceful: `shutdown`, then the server disconnects every socket
+    servers.splice(servers.indexOf(srv), 1);
+    await vi.waitFor(() => expect(a.status).toBe('reconnecting'));
+    await server({ port });
+    await vi.waitFor(() => expect(a.status).toBe('connected'), { timeout: 5_000 });
+    await vi.waitFor(() => expect(b.status).toBe('connected'), { timeout: 5_000 });
+    expect(a.id).toBe(idA);
+    expect(b.id).toBe(idB);
+    expect(statuses).toEqual(['reconnecting', 'connected']);
+    expect(rejoined.length).toBe(1);
+    expect(a.stats().rejoins).toBe(1);
+  });
+
+  it('closes for good when the restarted server no longer knows its resume token (new key)', async () => {
+    const srv = await server();
+    const port = srv.port;
+    const a = client(srv.url);
+    await a.join(5_000);
+    const fatal: JoinRoomError[] = [];
+    a.onFatal.add((error) => fatal.push(error));
+    await srv.close();
+    servers.splice(servers.indexOf(srv), 1);
+    await server({ port, key: 'another-key-0123456789abcdef' });
+    await vi.waitFor(() => expect(fatal).toHaveLength(1), { timeout: 5_000 });
+    expect(fatal[0]!.code).toBe('invalid-resume');
+    expect(a.status).toBe('closed');
+  });
+
+  it('counts signals it cannot send while signaling is down', async () => {
+    const srv = await server();
+    const a = client(srv.url);
+    await a.join(5_000);
+    await srv.close();
+    servers.splice(servers.indexOf(srv), 1);
+    await vi.waitFor(() => expect(a.status).toBe('reconnecting'));
+    a.signal('0'.repeat(32), { v: 1, kind: 'link-request' });
+    expect(a.stats().signalsFailed).toBe(1);
+  });
+});
