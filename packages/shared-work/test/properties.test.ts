@@ -72,7 +72,7 @@ describe('properties', () => {
             return createLeaderWork(network.core(id), { takeoverSyncMs, onError: () => {} });
           });
           const seen = ids.map(() => [] as Array<SharedEntry<number>>);
-          works.forEach((work, i) => record(work, seen[i]!));
+          for (const [i, work] of works.entries()) record(work, seen[i]!);
           let term = 1;
           let latestLeader = 0;
           network.setLeader('a', term);
@@ -105,14 +105,14 @@ describe('properties', () => {
             }
           }
           await vi.advanceTimersByTimeAsync(1000);
-          const valueOf = new Map<string, number>();
+          const valueAt = new Map<string, number>();
           ids.forEach((id, i) => {
             expectIncreasing(id, seen[i]!);
             expect(works[i]!.shared('counter').get()).toBe(seen[i]!.at(-1));
             for (const entry of seen[i]!) {
               const key = `${entry.term}/${entry.version}`;
-              expect(valueOf.get(key) ?? entry.value).toBe(entry.value);
-              valueOf.set(key, entry.value);
+              expect(valueAt.get(key) ?? entry.value).toBe(entry.value);
+              valueAt.set(key, entry.value);
             }
           });
           for (const work of works) work.dispose();
