@@ -407,3 +407,17 @@ describe('untrusted payloads', () => {
     expect(work('b').stats().ignored).toBe(ignoredBefore + 1);
   });
 });
+
+describe('a transport that throws', () => {
+  it('counts a refused send as unsent and keeps the call alive until the deadline', async () => {
+    const { network, work } = room(['a', 'b']);
+    const b = network.core('b');
+    b.sendTo = () => {
+      throw new Error('payload too large for this transport');
+    };
+    const result = outcome(work('b').callLeader('m', null, { deadlineMs: 500 }));
+    await vi.advanceTimersByTimeAsync(500);
+    expectCode(result.error, 'no-leader');
+    expect(work('b').stats().unsent).toBeGreaterThan(1);
+  });
+});
