@@ -5,6 +5,9 @@ import type { FaultInjector } from './room-types';
 /** Which faults apply to one peer, as the mesh consults them. */
 export type PeerFault = 'cut' | 'deaf';
 
+/** Sends a string unencoded over the data channel to a peer; false when it was not sent. */
+export type RawSender = (peer: PeerId, text: string) => boolean;
+
 /**
  * Test-only fault injection (issue 6's partitions): the mesh asks it before every send and delivery.
  *
@@ -14,16 +17,21 @@ export type PeerFault = 'cut' | 'deaf';
  * - `deafTo(peer)`: what arrives from `peer` is dropped; this tab still sends to it and keeps it in its view
  *   (asymmetric loss).
  * - `heal()`: undo every fault.
+ * - `rawSend(peer, text)`: send `text` as is to `peer` (a hostile tab's traffic); needs the `rawSender`.
  *
  * Faults are per tab and not persisted; a `cut` outranks a `deafTo` of the same peer.
  */
 export class FaultTable implements FaultInjector {
   readonly #faults = new Map<PeerId, PeerFault>();
 
-  /** @param onChange called after every change (the mesh recomputes its view). */
+  /**
+   * @param onChange called after every change (the mesh recomputes its view).
+   * @param rawSender what {@link FaultTable.rawSend} sends with; without it, `rawSend` sends nothing.
+   */
   constructor(
     private readonly onChange: () => void,
     private readonly maxEntries: number,
+    private readonly rawSender?: RawSender,
   ) {}
 
   cut(peer: PeerId): void {
@@ -39,6 +47,12 @@ export class FaultTable implements FaultInjector {
     if (this.#faults.size === 0) return;
     this.#faults.clear();
     this.onChange();
+  }
+
+  rawSend(peer: PeerId, text: string): boolean {
+    checked(peer);
+    if (typeof text !== 'string') throw new TypeError('rawSend sends strings');
+    return this.rawSender?.(peer, text) ?? false;
   }
 
   /** The fault on `peer`, if any. */

@@ -5,7 +5,7 @@
  */
 export { meshElectionAdapter } from './election-adapter';
 export { JoinRoomError, type JoinRoomErrorCode } from './errors';
-export { FaultTable, type PeerFault } from './fault-injector';
+export { FaultTable, type PeerFault, type RawSender } from './fault-injector';
 export { joinRoom } from './join-room';
 export { type MeshTimings, meshLimits, meshTimings } from './limits';
 export type { Link, LinkCallbacks, LinkFactory } from './link';

@@ -203,6 +203,14 @@ export class Mesh {
     return sent;
   }
 
+  /**
+   * Test-only (the fault injector's `rawSend`): sends `text` without encoding or size check; false when
+   * there is no open link, a fault cuts it, or its channel is backed up.
+   */
+  sendRaw(to: PeerId, text: string): boolean {
+    return this.#sendText(to, text);
+  }
+
   /** True when no open link has data waiting to be sent. */
   drained(): boolean {
     for (const entry of this.#entries.values())

@@ -81,6 +81,12 @@ export interface FaultInjector {
   deafTo(peer: PeerId): void;
   /** Undo every fault. */
   heal(): void;
+  /**
+   * Sends `text` as is over the open data channel to `peer`, bypassing the envelope encoder and its size
+   * check: lets a test play a hostile tab (bad JSON, wrong types, huge or spoofed messages). False when
+   * nothing was sent (no open link, a `cut`, or a backed-up channel).
+   */
+  rawSend(peer: PeerId, text: string): boolean;
 }
 
 /** A joined room: the election's state and events, the mesh, and the leader-work API. */

@@ -1,6 +1,7 @@
 import { createElection, type Election, type ElectionConfig, type PeerId } from '@conclave/election';
 import type { Leadership } from '@conclave/shared-work';
 import { meshElectionAdapter } from './election-adapter';
+import { EventLog } from './event-log';
 import { FaultTable } from './fault-injector';
 import { type MeshTimings, meshLimits } from './limits';
 import type { LinkFactory } from './link';
@@ -51,7 +52,7 @@ export class MeshRoom implements Room {
   readonly #clock: TimerClock;
   readonly #mesh: Mesh;
   readonly #election: Election;
-  readonly #events: RoomEvent[] = [];
+  readonly #events = new EventLog<RoomEvent>(meshLimits.maxEvents);
   readonly #listeners = new Listeners<[]>();
   readonly #leadershipListeners = new Listeners<[leadership: Leadership]>();
   #leadership: Leadership;
@@ -67,7 +68,11 @@ export class MeshRoom implements Room {
     this.#signaling = parts.signaling;
     this.#clock = parts.clock;
     const faults = parts.faults
-      ? new FaultTable(() => this.#mesh.faultsChanged(), meshLimits.maxPeers)
+      ? new FaultTable(
+          () => this.#mesh.faultsChanged(),
+          meshLimits.maxPeers,
+          (peer, text) => this.#mesh.sendRaw(peer, text),
+        )
       : undefined;
     this.faults = faults;
     this.#mesh = new Mesh({
@@ -132,7 +137,7 @@ export class MeshRoom implements Room {
       leaderId: state.leaderId,
       term: state.term,
       peers: Object.freeze(peers),
-      events: Object.freeze([...this.#events]),
+      events: this.#events.list(),
     });
     return this.#snapshot;
   }
@@ -291,8 +296,6 @@ export class MeshRoom implements Room {
 
   #push(event: RoomEvent): void {
     this.#events.push(Object.freeze(event));
-    if (this.#events.length > meshLimits.maxEvents)
-      this.#events.splice(0, this.#events.length - meshLimits.maxEvents);
     this.#changed();
   }
 
