@@ -3,7 +3,7 @@ import { limits, roomNameSchema } from '@conclave/protocol';
 import { z } from 'zod';
 import { JoinRoomError } from './errors';
 import { simplePeerLinkFactory, webRtcAvailable } from './peer-link';
-import { createRoom } from './room';
+import { createRoom, type MeshRoom } from './room';
 import type { JoinRoomOptions, Room } from './room-types';
 import { SignalingClient } from './signaling-client';
 import { createTimerClock } from './worker-clock';
@@ -87,14 +87,20 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     election: options.election,
     faults: options.faults,
   });
-  const page = globalThis as {
-    addEventListener?: typeof addEventListener;
-    removeEventListener?: typeof removeEventListener;
-  };
-  if (page.addEventListener && page.removeEventListener) {
-    const onPageHide = () => room.leaveNow();
-    page.addEventListener('pagehide', onPageHide);
-    room.onLeft(() => page.removeEventListener?.('pagehide', onPageHide));
-  }
+  installPageHide(room);
   return room;
+}
+
+/** Leaves the room when the page is hidden for good (tab closed, navigation); uninstalled when the room is left. */
+function installPageHide(room: MeshRoom): void {
+  const page = globalThis as {
+    addEventListener?: (type: string, listener: () => void) => void;
+    removeEventListener?: (type: string, listener: () => void) => void;
+  };
+  const add = page.addEventListener?.bind(page);
+  const remove = page.removeEventListener?.bind(page);
+  if (!add || !remove) return;
+  const onPageHide = () => room.leaveNow();
+  add('pagehide', onPageHide);
+  room.onLeft(() => remove('pagehide', onPageHide));
 }

@@ -148,6 +148,38 @@ describe('joinRoom in Node over real WebRTC', () => {
     expect(a!.peers()).toEqual([b!.id]);
   });
 
+  it('leaves gracefully on pagehide (the listener joinRoom installs), so the others take over at once', async () => {
+    const srv = await server();
+    const page = new EventTarget();
+    const listeners = new Set<unknown>();
+    const host = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    host.addEventListener = (type: string, fn: () => void) => {
+      listeners.add(fn);
+      page.addEventListener(type, fn);
+    };
+    host.removeEventListener = (type: string, fn: () => void) => {
+      listeners.delete(fn);
+      page.removeEventListener(type, fn);
+    };
+    let closing: Room;
+    try {
+      closing = await tab(srv.url, 'pagehide');
+    } finally {
+      delete host.addEventListener;
+      delete host.removeEventListener;
+    }
+    expect(listeners.size).toBe(1);
+    const other = await tab(srv.url, 'pagehide');
+    await untilAgreed([closing, other]);
+    const hiddenAt = performance.now();
+    page.dispatchEvent(new Event('pagehide'));
+    expect(closing.snapshot().signaling).toBe('closed');
+    expect(listeners.size).toBe(0);
+    await vi.waitFor(() => expect(other.snapshot().peers).toEqual([]), { timeout: 2_000, interval: 5 });
+    await untilAgreed([other]);
+    expect(performance.now() - hiddenAt).toBeLessThan(500);
+  });
+
   it('refuses bad options and environments without WebRTC with typed errors, starting nothing', async () => {
     const srv = await server();
     await expect(joinRoom({ signalingUrl: srv.url, room: 'no spaces!' })).rejects.toMatchObject({
