@@ -29,7 +29,7 @@ export interface LeaderWorkOptions {
   onError?: (error: unknown, context: LeaderWorkErrorContext) => void;
   /**
    * When this tab becomes leader, how long it waits at most for its peers' shared values before its tasks
-   * start (it stops waiting once every peer answered). 0 starts tasks at once. Default 1000 ms.
+   * start (it stops waiting once every peer answered or left). 0 starts tasks at once. Default 500 ms.
    */
   takeoverSyncMs?: number;
   /** Defaults of every {@link LeaderWork.callLeader}'s options. */
@@ -121,7 +121,7 @@ export function createLeaderWork(core: RoomCore, options: LeaderWorkOptions = {}
     store,
     channel,
     counters,
-    takeoverSyncMs: options.takeoverSyncMs ?? 1000,
+    takeoverSyncMs: options.takeoverSyncMs ?? 500,
   });
   const tasks = new LeaderTasks(core.selfId, counters, (error, term) =>
     onError(error, { source: 'task', term }),
@@ -161,6 +161,7 @@ export function createLeaderWork(core: RoomCore, options: LeaderWorkOptions = {}
     } else {
       followed = undefined;
     }
+    sync.onLeadership(leadership);
     client.onLeadershipChange(leadership);
   };
 

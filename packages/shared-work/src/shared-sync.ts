@@ -1,7 +1,7 @@
 import type { Clock, PeerId } from '@conclave/election';
 import type { Channel } from './channel';
 import { sharedWorkLimits as limits } from './limits';
-import type { RoomCore } from './room-core';
+import type { Leadership, RoomCore } from './room-core';
 import type { OfferOutcome, SharedStore } from './shared-store';
 import type { Counters } from './stats';
 import { TokenBucket } from './token-bucket';
@@ -14,9 +14,14 @@ interface Takeover {
   readonly waiting: Set<PeerId>;
   /** Peers asked (their late `state` messages still count until the takeover finishes). */
   readonly asked: ReadonlySet<PeerId>;
-  readonly timer: unknown;
+  readonly deadline: unknown;
+  /** Re-checks who is still linked: a peer that left will not answer. */
+  recheck: unknown;
   readonly onDone: () => void;
 }
+
+/** How often a takeover looks for asked peers that left (they will never answer). */
+const departedCheckMs = 50;
 
 /** What {@link SharedSync} needs. */
 export interface SharedSyncDeps {
@@ -32,13 +37,14 @@ export interface SharedSyncDeps {
 /**
  * Keeps every tab's shared values in step with the leader's:
  *
- * - followers accept a value only from the peer they consider leader, and only if its (term, version) is
- *   newer than the one they hold;
+ * - followers accept a value only from the peer they consider leader (or, while they know none, from the
+ *   last one they knew: its last values may still be on their way when it leaves), and only if its
+ *   (term, version) is newer than the one they hold;
  * - a follower that finds a (new) leader asks it for everything (`sync-request`), and the leader sends
  *   everything to a peer whose link just opened: late joiners see the latest values at once;
  * - a tab that becomes leader first asks every peer what it holds and keeps the newest of each value
- *   (from terms before its own), so it continues from the last value any tab saw — then its tasks start
- *   and it rebroadcasts what it holds.
+ *   (from terms up to its own), so it continues from the last value any tab saw — then (once every peer
+ *   answered or left, or after `takeoverSyncMs`) its tasks start and it rebroadcasts what it holds.
  */
 export class SharedSync {
   private takeover: Takeover | undefined;
@@ -46,8 +52,17 @@ export class SharedSync {
   private nonces = 0;
   /** The nonce of this follower's last request to its leader (its answer ends with a `sync-end`). */
   private pullNonce: string | undefined;
+  /** The last leader this tab followed or was: still trusted while no leader is known. */
+  private lastLeader: PeerId | undefined;
 
   constructor(private readonly deps: SharedSyncDeps) {}
+
+  /** Tells who leads now (after every change). */
+  onLeadership(leadership: Leadership): void {
+    if (leadership.leaderId !== undefined) this.lastLeader = leadership.leaderId;
+    const takeover = this.takeover;
+    if (takeover !== undefined) this.forgetDeparted(takeover);
+  }
 
   /** Routes a received `state` message (`from` is the transport's sender). */
   onState(from: PeerId, message: StateMessage): void {
@@ -63,7 +78,10 @@ export class SharedSync {
         message.term <= takeover.term;
       outcome = isCatchUpAnswer ? store.offer(message.name, message) : 'refused';
     } else {
-      outcome = from === leadership.leaderId ? store.offer(message.name, message) : 'refused';
+      // While no leader is known (the leader just left, its successor not yet declared), what the last
+      // leader sent before it left is still the newest history there is.
+      const trusted = leadership.leaderId ?? this.lastLeader;
+      outcome = from === trusted ? store.offer(message.name, message) : 'refused';
     }
     if (outcome === 'invalid') counters.count('invalid');
     else if (outcome !== 'accepted') counters.count('ignored');
@@ -129,15 +147,39 @@ export class SharedSync {
       onDone();
       return;
     }
-    const timer = clock.setTimeout(() => this.finishTakeover(), takeoverSyncMs);
-    this.takeover = { term, nonce, waiting: new Set(asked), asked, timer, onDone };
+    const deadline = clock.setTimeout(() => this.finishTakeover(), takeoverSyncMs);
+    const takeover: Takeover = {
+      term,
+      nonce,
+      waiting: new Set(asked),
+      asked,
+      deadline,
+      recheck: undefined,
+      onDone,
+    };
+    this.takeover = takeover;
+    const recheck = () => {
+      if (this.takeover !== takeover) return;
+      this.forgetDeparted(takeover);
+      if (this.takeover === takeover) takeover.recheck = clock.setTimeout(recheck, departedCheckMs);
+    };
+    takeover.recheck = clock.setTimeout(recheck, departedCheckMs);
   }
 
   /** Leadership ended before the catch-up finished: forget it (its `onDone` is never called). */
   cancelTakeover(): void {
-    if (this.takeover === undefined) return;
-    this.deps.clock.clearTimeout(this.takeover.timer);
+    const takeover = this.takeover;
+    if (takeover === undefined) return;
+    this.deps.clock.clearTimeout(takeover.deadline);
+    if (takeover.recheck !== undefined) this.deps.clock.clearTimeout(takeover.recheck);
     this.takeover = undefined;
+  }
+
+  /** Stops waiting for asked peers that are no longer linked; finishes when nobody is left to wait for. */
+  private forgetDeparted(takeover: Takeover): void {
+    const linked = new Set(this.deps.core.peers());
+    for (const peer of takeover.waiting) if (!linked.has(peer)) takeover.waiting.delete(peer);
+    if (takeover.waiting.size === 0) this.finishTakeover();
   }
 
   private finishTakeover(): void {

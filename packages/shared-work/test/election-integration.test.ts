@@ -77,6 +77,19 @@ describe('leader work on the real election (simulated network)', () => {
     expect(new Set(published.map((p) => p.entry.term)).size).toBe(4);
   });
 
+  it('a leader that crashes right after a publish: the value still in flight is counted once', async () => {
+    const room = new SimulatedRoom({ seed: 1 }, {}, { takeoverSyncMs: 200 });
+    const published: Array<{ by: PeerId; entry: SharedEntry<number> }> = [];
+    for (const peer of room.startAll(['p1', 'p2', 'p3', 'p4'])) countingApp(room, peer, published);
+    const seen = observe(room.peer('p4'));
+    expect(await room.runUntilTrue(() => published.length >= 5, 5000)).toBe(true);
+    room.crash('p1'); // value 5 has just been sent; its departure is noticed at once
+    expect(await room.runUntilTrue(() => published.length >= 10, 5000)).toBe(true);
+    expect(published.map((p) => p.entry.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(published[5]?.by).toBe('p2');
+    expect(seen.map((e) => e.value)).toEqual(seen.map((_, i) => i + 1));
+  });
+
   it('a new leader continues from a value it missed (its link dropped it), caught up from its peers', async () => {
     const room = new SimulatedRoom({ seed: 3 }, {}, { takeoverSyncMs: 200 });
     const published: Array<{ by: PeerId; entry: SharedEntry<number> }> = [];

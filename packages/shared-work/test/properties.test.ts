@@ -121,7 +121,7 @@ describe('properties', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 
   it('on the real election, random yields, stops, crashes and joins: every tab counts +1 from its first value, and all end up agreeing', async () => {
     await fc.assert(

@@ -199,6 +199,21 @@ describe('runWhileLeader after a takeover', () => {
     expect(runs).toEqual([1]);
   });
 
+  it('stops waiting for a peer that left during the catch-up', async () => {
+    const network = new MemoryNetwork();
+    const a = network.add('a');
+    network.add('gone'); // no leader-work on it: it would never answer
+    const work = createLeaderWork(a, { takeoverSyncMs: 5000 });
+    const runs: number[] = [];
+    work.runWhileLeader(({ term }) => void runs.push(term));
+    network.setLeader('a', 1);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(runs).toEqual([]);
+    network.unlink('a', 'gone');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(runs).toEqual([1]);
+  });
+
   it('never starts tasks for a leadership lost during the catch-up', async () => {
     const network = new MemoryNetwork();
     const a = network.add('a');

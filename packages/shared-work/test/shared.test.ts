@@ -107,6 +107,20 @@ describe('shared', () => {
     expect(work('b').shared('v').get()?.value).toBe('from a');
   });
 
+  it('while no leader is known, a follower still accepts what its last leader sent, and nobody else', () => {
+    const { network, work } = room();
+    network.setLeader('a', 1);
+    network.setLeader(undefined, 1, ['b']); // a left b's view; its successor is not known yet
+    const b = network.core('b');
+    b.deliver('c', state('v', 1, 1, 'from c'));
+    expect(work('b').shared('v').get()).toBeUndefined();
+    b.deliver('a', state('v', 1, 1, 'from a, in flight when it left'));
+    expect(work('b').shared('v').get()?.value).toBe('from a, in flight when it left');
+    network.setLeader('c', 2, ['b']);
+    b.deliver('a', state('v', 1, 2, 'from a, too late'));
+    expect(work('b').shared('v').get()?.version).toBe(1);
+  });
+
   it('followers ignore values that are not newer in (term, version)', () => {
     const { network, work } = room(['a', 'b']);
     network.setLeader('a', 5);
