@@ -24,7 +24,7 @@ export interface MeshOptions {
 /** One peer as the mesh knows it. */
 export interface MeshPeer {
   readonly id: PeerId;
-  /** `closed` while a new attempt waits for its retry. */
+  /** `connecting` while a link is wanted (negotiating, or waiting for its offer or retry); `closed` only briefly. */
   readonly link: LinkState;
   /** Whether signaling lists it in the room. */
   readonly inRoom: boolean;
@@ -115,7 +115,7 @@ export class Mesh {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((entry) => ({
         id: entry.id,
-        link: entry.link?.state ?? 'closed',
+        link: entry.link?.state ?? (entry.inRoom ? 'connecting' : 'closed'),
         inRoom: entry.inRoom,
         links: entry.reported,
         fault: this.#options.faults?.faultOf(entry.id),

@@ -13,7 +13,7 @@ function settledRoom(count: number) {
   return { clock, net, meshes, elections };
 }
 
-describe('hostile data-channel input', () => {
+describe('hostile data-channel input', { timeout: 30_000 }, () => {
   it('drops and counts arbitrary junk from a peer without throwing or disturbing the election', () => {
     const { clock, net, meshes, elections } = settledRoom(3);
     const [victim, attacker] = meshes;

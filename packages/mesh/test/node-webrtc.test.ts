@@ -66,7 +66,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((srv) => srv.close()));
 });
 
-describe('joinRoom in Node over real WebRTC', () => {
+describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
   it('three tabs form a full mesh and elect one leader; when it leaves another leads under a higher term', async () => {
     const srv = await server();
     const tabs = await Promise.all([0, 1, 2].map(() => tab(srv.url, 'three')));
