@@ -60,10 +60,12 @@ class GossipElection implements Election {
   /** The leader followed (self when leading), undefined while unknown. Fabric's leaderExists is `!== undefined`. */
   private leader: PeerId | undefined;
   private currentTerm = 0;
+  /** The highest leadership this peer knows of: its term, and who held it (undefined only for term 0). */
   private highestSeen = 0;
+  private highestHolder: PeerId | undefined;
   private yielding = false;
-  /** Senders of proposals since the last time a leader was known (Fabric's `proposals` set). */
-  private readonly proposals = new Set<PeerId>();
+  /** Proposals (sender → the highest term it knew) since a leader was last known (Fabric's `proposals` set). */
+  private readonly proposals = new Map<PeerId, number>();
   private lastDeclarationAt = 0;
   private lastDeclaredAt = Number.NEGATIVE_INFINITY;
   /** The leader last suspected or abdicated: not counted as a lower proposer or a lower rank. */
@@ -209,10 +211,9 @@ class GossipElection implements Election {
       this.counters.outsideViewDropped++;
       return;
     }
-    if (message.term > this.highestSeen) this.highestSeen = message.term;
     switch (message.type) {
       case 'proposal':
-        this.onProposal(message.sender, message.term);
+        this.onProposal(message.sender, message.term, message.holder);
         break;
       case 'declaration':
         this.onDeclaration(message.sender, message.term);
@@ -223,55 +224,63 @@ class GossipElection implements Election {
     }
   }
 
-  private onProposal(sender: PeerId, term: number): void {
-    this.proposals.add(sender);
+  private onProposal(sender: PeerId, term: number, holder: PeerId | undefined): void {
+    this.proposals.set(sender, term);
+    this.observe(term, holder);
     if (!this.leading) return;
-    // The proposer knows no leader: answer now rather than at the next heartbeat. A proposer that has seen a
-    // term above ours saw a leadership we must outrank, so we re-declare above it for everyone.
-    if (term > this.currentTerm) this.raiseTerm('higher-term');
-    else this.answer(sender);
+    // The proposer knows no leader: answer now rather than at the next heartbeat. If it knows a leadership
+    // at our term or above that is not ours, our term is not unique: rise above it, for everyone.
+    if (
+      term > this.currentTerm ||
+      (term === this.currentTerm && holder !== undefined && holder !== this.id)
+    ) {
+      this.raiseTerm('higher-term');
+    } else {
+      this.answer(sender);
+    }
   }
 
   private onDeclaration(sender: PeerId, term: number): void {
-    if (term < this.currentTerm) {
-      // An older leadership (a replay, a delayed message, or a leader that has not heard of ours): never
-      // unseats anyone. A leader answers so that a live stale leader learns our term and steps down or rises.
-      this.counters.staleDropped++;
-      if (this.leading) this.requestDeclaration();
-      return;
-    }
+    const acceptable = this.canFollow(sender, term);
+    this.observe(term, sender);
+    if (term < this.currentTerm) this.counters.staleDropped++;
     if (this.leading) {
       if (compareIds(sender, this.id) < 0) {
-        // Fabric: a leader steps down for a lower id. The callback and event name the new leadership.
-        this.leading = false;
-        this.timers.clear('heartbeat');
-        this.leader = sender;
-        this.currentTerm = term;
-        this.emit('leadership-lost', 'lower-id-leader');
-        this.notifyLeadership(false);
-        this.adapter.reportMetrics?.(false);
-        this.follow(sender, term, 'lower-id-leader');
-      } else {
-        // We win on id; outrank its term so that its followers come over and it steps down.
+        if (acceptable) this.stepDown(sender, term);
+        // Fabric's rule (the lower id wins), once its term is above everything we know: tell it ours, so it
+        // rises; or, if it could not learn anything from our term, rise first ourselves.
+        else if (this.currentTerm >= term) this.answer(sender);
+        else this.raiseTerm('higher-term');
+      } else if (term >= this.currentTerm) {
+        // We win on id: outrank its term so that its followers come over and it steps down.
         this.raiseTerm('higher-term');
+      } else {
+        // An older leadership (a replay, a delayed message, a stale leader) never unseats us; answer so that a
+        // live stale leader learns our term.
+        this.answer(sender);
       }
       return;
     }
-    if (this.leader === undefined || this.leader === sender) {
+    if (this.leader === sender && term >= this.currentTerm) {
       this.follow(sender, term, 'declaration');
-      return;
+    } else if (acceptable) {
+      this.follow(sender, term, this.leader === undefined ? 'declaration' : 'newer-leadership');
+    } else if (this.leader === undefined && term >= this.currentTerm) {
+      // Its term is already taken by a leadership we know of: ask it to rise above it, then follow.
+      this.hint(sender);
     }
-    const current = { term: this.currentTerm, leaderId: this.leader };
-    if (compareLeadership({ term, leaderId: sender }, current) > 0)
-      this.follow(sender, term, 'newer-leadership');
   }
 
   private onAbdication(sender: PeerId, term: number, successor: PeerId | undefined): void {
-    if (term < this.currentTerm) {
-      this.counters.staleDropped++;
+    const ours =
+      this.leader === sender
+        ? term === this.currentTerm
+        : this.leader === undefined && term === this.highestSeen && this.highestHolder === sender;
+    this.observe(term, sender);
+    if (!ours || this.leading) {
+      if (term < this.currentTerm) this.counters.staleDropped++;
       return;
     }
-    if (this.leading || (this.leader !== undefined && this.leader !== sender)) return;
     const hadLeader = this.leader !== undefined;
     this.leader = undefined;
     this.departed = sender;
@@ -292,7 +301,51 @@ class GossipElection implements Election {
     }
   }
 
+  /**
+   * May this peer follow `leader` under `term`? Only above every leadership it knows of, or at that very
+   * leadership: so a term is never shared by two leaderships among peers that heard of both.
+   */
+  private canFollow(leader: PeerId, term: number): boolean {
+    if (term > this.highestSeen) return true;
+    return term === this.highestSeen && (this.highestHolder === undefined || this.highestHolder === leader);
+  }
+
+  /** Remember the highest leadership heard of; at a tie, the first holder heard of stays. */
+  private observe(term: number, holder: PeerId | undefined): void {
+    if (term > this.highestSeen) {
+      this.highestSeen = term;
+      this.highestHolder = holder;
+    } else if (term === this.highestSeen && this.highestHolder === undefined) {
+      this.highestHolder = holder;
+    }
+  }
+
+  /** Tell a leader we cannot follow the highest leadership we know of, so that it rises above it. */
+  private hint(leader: PeerId): void {
+    if (!this.adapter.send) return; // it will learn from our next proposal
+    this.adapter.send(leader, this.proposal());
+    this.counters.proposalsSent++;
+  }
+
+  private proposal(): ElectionWireMessage {
+    return this.highestHolder === undefined
+      ? { type: 'proposal', sender: this.id, term: this.highestSeen }
+      : { type: 'proposal', sender: this.id, term: this.highestSeen, holder: this.highestHolder };
+  }
+
   // ---- following ------------------------------------------------------------------------------------------
+
+  /** Fabric: a leader steps down for a lower id. The callback and event name the new leadership. */
+  private stepDown(leader: PeerId, term: number): void {
+    this.leading = false;
+    this.timers.clear('heartbeat');
+    this.leader = leader;
+    this.currentTerm = term;
+    this.emit('leadership-lost', 'lower-id-leader');
+    this.notifyLeadership(false);
+    this.adapter.reportMetrics?.(false);
+    this.follow(leader, term, 'lower-id-leader');
+  }
 
   private follow(leader: PeerId, term: number, reason: string): void {
     const leaderChanged = this.leader !== leader;
@@ -361,7 +414,7 @@ class GossipElection implements Election {
       return;
     }
     this.phase = 'electing';
-    if (this.hasLowerProposal()) {
+    if (this.hasLowerProposal(true)) {
       this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
       return;
     }
@@ -371,7 +424,7 @@ class GossipElection implements Election {
       return;
     }
     this.timers.set('backoff', delay, () => {
-      if (this.hasLowerProposal()) {
+      if (this.hasLowerProposal(true)) {
         this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
       } else {
         this.propose(reason);
@@ -380,7 +433,7 @@ class GossipElection implements Election {
   }
 
   private propose(reason: string): void {
-    this.send({ type: 'proposal', sender: this.id, term: this.highestSeen });
+    this.send(this.proposal());
     this.counters.proposalsSent++;
     this.emit('election-started', reason);
     this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
@@ -397,8 +450,13 @@ class GossipElection implements Election {
     this.becomeLeader('elected');
   }
 
-  private hasLowerProposal(): boolean {
-    for (const proposer of this.proposals) {
+  /**
+   * Did a lower id in our view propose (Fabric: then we do not declare)? With `covering`, only proposals that
+   * carry a term at least as high as ours count: then staying quiet loses nothing the winner needs to know.
+   */
+  private hasLowerProposal(covering = false): boolean {
+    for (const [proposer, term] of this.proposals) {
+      if (covering && term < this.highestSeen) continue;
       if (proposer !== this.departed && compareIds(proposer, this.id) < 0 && this.inView(proposer))
         return true;
     }
@@ -425,7 +483,7 @@ class GossipElection implements Election {
     this.clearElectionTimers();
     this.timers.clear('sample', 'liveness');
     this.currentTerm = this.highestSeen + 1;
-    this.highestSeen = this.currentTerm;
+    this.observe(this.currentTerm, this.id);
     this.leading = true;
     this.leader = this.id;
     this.departed = undefined;
@@ -440,7 +498,7 @@ class GossipElection implements Election {
   /** Leadership under a new term above every term seen: a new fencing token, announced at once. */
   private raiseTerm(reason: string): void {
     this.currentTerm = this.highestSeen + 1;
-    this.highestSeen = this.currentTerm;
+    this.observe(this.currentTerm, this.id);
     this.emit('term-changed', reason);
     this.notifyLeadership(true);
     this.declare();

@@ -9,11 +9,16 @@ export const messageLimits = {
   maxTerm: 2 ** 50,
 } as const;
 
-/** "I do not know a leader; I propose myself." `term`: the highest term the sender has seen. */
+/**
+ * "I do not know a leader; I propose myself." `term` is the highest term the sender knows and `holder` the
+ * leader that held it (absent before any leader is known), so that the winner can rise above it. Sent directly
+ * to a leader it is a hint: "I cannot follow you under that term, rise above it".
+ */
 export interface ProposalMessage {
   readonly type: 'proposal';
   readonly sender: PeerId;
   readonly term: number;
+  readonly holder?: PeerId;
 }
 
 /** "I lead, under `term`." Sent every leaderAliveThreshold / 2, and at once to newcomers and proposers. */
@@ -39,7 +44,12 @@ const termSchema = z.number().int().min(0).max(messageLimits.maxTerm);
 
 /** zod schema of {@link ElectionWireMessage}: strict objects, bounded strings and numbers. */
 export const electionMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('proposal'), sender: peerIdSchema, term: termSchema }),
+  z.strictObject({
+    type: z.literal('proposal'),
+    sender: peerIdSchema,
+    term: termSchema,
+    holder: peerIdSchema.optional(),
+  }),
   z.strictObject({ type: z.literal('declaration'), sender: peerIdSchema, term: termSchema }),
   z.strictObject({
     type: z.literal('abdication'),
@@ -73,19 +83,15 @@ export function isElectionWireMessage(value: unknown): value is ElectionWireMess
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   if (m.type !== 'proposal' && m.type !== 'declaration' && m.type !== 'abdication') return false;
-  if (
-    typeof m.sender !== 'string' ||
-    m.sender.length === 0 ||
-    m.sender.length > messageLimits.peerIdMaxLength
-  ) {
-    return false;
-  }
+  if (!isPeerId(m.sender)) return false;
   const term = m.term;
   if (typeof term !== 'number' || !Number.isInteger(term) || term < 0 || term > messageLimits.maxTerm)
     return false;
-  if (m.type === 'abdication' && m.successor !== undefined) {
-    const s = m.successor;
-    if (typeof s !== 'string' || s.length === 0 || s.length > messageLimits.peerIdMaxLength) return false;
-  }
+  if (m.type === 'abdication' && m.successor !== undefined && !isPeerId(m.successor)) return false;
+  if (m.type === 'proposal' && m.holder !== undefined && !isPeerId(m.holder)) return false;
   return true;
+}
+
+function isPeerId(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= messageLimits.peerIdMaxLength;
 }

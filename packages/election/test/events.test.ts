@@ -15,7 +15,8 @@ describe('the event timeline (subscribe)', () => {
     c.stop('b');
     c.runUntilConverged(2 * T);
     c.stop('a');
-    const story = (id: string) => c.peer(id).events.map(({ event }) => [event.type, event.leaderId, event.term, event.reason]);
+    const story = (id: string) =>
+      c.peer(id).events.map(({ event }) => [event.type, event.leaderId, event.term, event.reason]);
     expect(story('a')).toEqual([
       ['election-started', undefined, 0, 'startup'],
       ['leadership-gained', 'a', 1, 'elected'],

@@ -44,7 +44,7 @@ describe('liveness: tighter than Fabric', () => {
     expect(election.leaderId()).toBeUndefined();
     expect(election.state().phase).toBe('electing');
     // m is now the lowest id of its view: it proposes at once.
-    expect(net.gossiped.at(-1)).toEqual({ type: 'proposal', sender: 'm', term: 1 });
+    expect(net.gossiped.at(-1)).toEqual({ type: 'proposal', sender: 'm', term: 1, holder: 'a' });
   });
 
   it('a silent crash (never noticed by the mesh) fails over within 1.5 s with browser defaults', () => {

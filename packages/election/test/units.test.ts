@@ -117,7 +117,10 @@ describe('config', () => {
       leaderElectionDuration: 5000,
     });
     expect(resolveConfig(undefined)).toEqual(browserDefaults);
-    expect(resolveConfig({ leaderAliveThreshold: 2000 })).toEqual({ ...browserDefaults, leaderAliveThreshold: 2000 });
+    expect(resolveConfig({ leaderAliveThreshold: 2000 })).toEqual({
+      ...browserDefaults,
+      leaderAliveThreshold: 2000,
+    });
     expect(resolveConfig({}, fabricDefaults)).toEqual(fabricDefaults);
   });
 
