@@ -26,7 +26,8 @@ export class RoomDirectory {
   /** Puts `socket` in its room as `peer`. */
   add(socket: SignalingSocket, peer: PeerRecord): void {
     socket.data.peer = peer;
-    void socket.join([roomKey(peer.room), peerKey(peer.room, peer.id)]);
+    // The per-peer room only serves relays from other servers; alone, a server relays to the socket.
+    void socket.join(this.clustered ? [roomKey(peer.room), peerKey(peer.room, peer.id)] : roomKey(peer.room));
     let peers = this.#local.get(peer.room);
     if (!peers) {
       peers = new Map();
@@ -42,7 +43,7 @@ export class RoomDirectory {
     if (!peer) return undefined;
     socket.data.peer = undefined;
     void socket.leave(roomKey(peer.room));
-    void socket.leave(peerKey(peer.room, peer.id));
+    if (this.clustered) void socket.leave(peerKey(peer.room, peer.id));
     const peers = this.#local.get(peer.room);
     if (peers?.get(peer.id) === socket) {
       peers.delete(peer.id);

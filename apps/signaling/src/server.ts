@@ -104,6 +104,11 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   const limiter = new EventRateLimiter(options.rateLimit);
   const dispatcher = new Dispatcher(rooms, limiter, metrics, log);
 
+  // Socket.IO keeps each connection's first HTTP request (headers, parser, socket references) for the
+  // connection's lifetime; nothing here needs it after the handshake (Socket.IO's memory-usage advice).
+  io.engine.on('connection', (rawSocket: { request: unknown }) => {
+    rawSocket.request = null;
+  });
   io.on('takeover', (room, id, ack) => ack(directory.evictLocal(room, id)));
   io.on('connection', (socket) => {
     socket.onAny((event: unknown, ...args: unknown[]) => void dispatcher.dispatch(socket, event, args));
