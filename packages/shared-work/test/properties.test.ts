@@ -139,10 +139,14 @@ describe('properties', () => {
     );
   }, 60_000);
 
-  it('on the real election, with partitions and heals too, no tab ever moves backwards in (term, version)', async () => {
+  it('on the real election, with partitions and heals too, no tab ever moves backwards in (term, version), and healed tabs agree', async () => {
     await fc.assert(
       fc.asyncProperty(schedule(true), fc.integer({ min: 1, max: 1000 }), async (steps, seed) => {
-        const { seen } = await runOnElection(steps, seed);
+        const { room, seen } = await runOnElection(steps, seed);
+        for (const [id, entries] of seen) expectIncreasing(id, entries);
+        room.network.heal();
+        expect(await room.runUntilTrue(() => room.agreedLeader() !== undefined, 10_000)).toBe(true);
+        expect(await room.runUntilTrue(() => holdSameValue(room), 1000)).toBe(true);
         for (const [id, entries] of seen) expectIncreasing(id, entries);
       }),
       { numRuns: 30 },
