@@ -31,7 +31,7 @@ createInterface({ input: server.stdout }).on('line', (line) => {
   if (listening) {
     const url = listening[1];
     console.log(
-      `\n  Conclave is running: open ${url} in several tabs (${url}?room=NAME for another room).\n`,
+      `\n  Conclave is running: open ${url} in several tabs (${url}/?room=NAME for another room).\n`,
     );
   }
 });

@@ -64,6 +64,7 @@ export async function expectOneLeader(
       },
       {
         message: `${pages.length} tabs agree on exactly one leader`,
+        intervals: [100, 250],
         ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
       },
     )

@@ -1,5 +1,5 @@
 import { expectOneLeader } from '../support/agreement';
-import { recordDuration } from '../support/measure';
+import { recordAgreement } from '../support/measure';
 import { crashTab, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 
@@ -15,7 +15,13 @@ test('the leader tab closes: the others agree on a new leader with a higher term
   const closedAt = Date.now();
   await leaderPage.close();
   const after = await expectOneLeader(survivors);
-  recordDuration(testInfo, 'leader tab closed to a new agreed leader', Date.now() - closedAt);
+  await recordAgreement(
+    testInfo,
+    'leader tab closed to all following a new leader',
+    survivors,
+    after.leaderId,
+    closedAt,
+  );
 
   expect(after.leaderId).not.toBe(before.leaderId);
   expect(after.term).toBeGreaterThan(before.term);
@@ -31,7 +37,13 @@ test('the leader tab crashes: the others agree on a new leader', async ({ contex
   await crashTab(leaderPage);
   // A crashed tab says nothing: its data channels may look open for a while, so don't require a full mesh.
   const after = await expectOneLeader(survivors, { fullMesh: false });
-  recordDuration(testInfo, 'leader tab crashed to a new agreed leader', Date.now() - crashedAt);
+  await recordAgreement(
+    testInfo,
+    'leader tab crashed to all following a new leader',
+    survivors,
+    after.leaderId,
+    crashedAt,
+  );
 
   expect(after.leaderId).not.toBe(before.leaderId);
   expect(after.term).toBeGreaterThan(before.term);

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
-import { recordDuration } from '../support/measure';
+import { recordAgreement } from '../support/measure';
 import { launchRawChromium, type RawChromium } from '../support/raw-chromium';
 import { crashTab, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { test as base, expect } from '../support/test';
@@ -65,7 +65,13 @@ test('in really hidden, throttled tabs a leader keeps its role and followers sti
   const crashedAt = Date.now();
   await crashTab(leaderPage);
   const after = await expectOneLeader(survivors, { fullMesh: false });
-  recordDuration(testInfo, 'hidden leader crashed to a new leader among hidden tabs', Date.now() - crashedAt);
+  await recordAgreement(
+    testInfo,
+    'hidden leader crashed to all hidden tabs following a new leader',
+    survivors,
+    after.leaderId,
+    crashedAt,
+  );
   expect(after.leaderId).not.toBe(before.leaderId);
   expect(after.term).toBeGreaterThan(before.term);
   expect(await visibility(survivors)).toEqual(['hidden', 'hidden']);

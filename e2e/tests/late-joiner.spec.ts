@@ -1,6 +1,6 @@
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
 import { readTab } from '../support/dashboard';
-import { recordDuration } from '../support/measure';
+import { recordAgreement } from '../support/measure';
 import { expectJoined, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 import { aliveThresholdMs } from '../support/timing';
@@ -23,7 +23,13 @@ test('a tab opened later sees the sitting leader and does not take over', async 
   const [newcomer] = await openTabs(context, url, 1);
   const all = [...pages, newcomer!];
   const seen = await expectOneLeader(all);
-  recordDuration(testInfo, 'late tab opened to agreeing on the sitting leader', Date.now() - openedAt);
+  await recordAgreement(
+    testInfo,
+    'late tab opened to following the sitting leader',
+    [newcomer!],
+    sitting.leaderId,
+    openedAt,
+  );
   expect(seen).toEqual(sitting);
   await expectLeadershipHolds(all, sitting, watchMs);
 

@@ -1,5 +1,5 @@
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
-import { recordDuration } from '../support/measure';
+import { recordAgreement } from '../support/measure';
 import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 import { aliveThresholdMs, yieldPeriodMs } from '../support/timing';
@@ -18,7 +18,13 @@ test('Yield on the dashboard: another tab leads and the yielder does not take it
   const yieldedAt = Date.now();
   await yielder.getByTestId('yield').click();
   const after = await expectOneLeader(pages);
-  recordDuration(testInfo, 'Yield clicked to a new agreed leader', Date.now() - yieldedAt);
+  await recordAgreement(
+    testInfo,
+    'Yield clicked to all following a new leader',
+    pages,
+    after.leaderId,
+    yieldedAt,
+  );
   expect(after.leaderId).not.toBe(before.leaderId);
   expect(after.term).toBeGreaterThan(before.term);
 

@@ -37,7 +37,7 @@ export function describeEvent(event: RoomEvent): string {
       case 'link-open':
         return `link to ${peer} open`;
       case 'link-closed':
-        return `link to ${peer} closed`;
+        return `link to ${peer} closed${event.reason === undefined ? '' : ` (${event.reason})`}`;
       case 'signaling-lost':
         return 'signaling lost (mesh still up)';
       case 'signaling-back':

@@ -1,4 +1,4 @@
-import { joinRoom } from '@conclave/mesh';
+import { JoinRoomError, joinRoom } from '@conclave/mesh';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
@@ -10,14 +10,17 @@ import './styles.css';
 const options = readPageOptions(window.location.search);
 
 // The session lives outside React: StrictMode's double effects must not join the room twice.
-const session = createRoomSession(() =>
-  joinRoom({
-    signalingUrl: window.location.origin,
-    room: options.room,
-    ...(options.secret === undefined ? {} : { secret: options.secret }),
-    ...(options.test ? { faults: true } : {}),
-  }),
-);
+const session = createRoomSession({
+  joinOnce: () =>
+    joinRoom({
+      signalingUrl: window.location.origin,
+      room: options.room,
+      ...(options.secret === undefined ? {} : { secret: options.secret }),
+      ...(options.test ? { faults: true } : {}),
+    }),
+  // Signaling unreachable: keep trying (with backoff). A refusal (forbidden, room-full...) is final.
+  isRetryable: (error) => error instanceof JoinRoomError && error.code === 'timeout',
+});
 if (options.test) exposeForTests(session);
 
 const root = document.getElementById('root');

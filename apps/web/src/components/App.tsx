@@ -24,13 +24,19 @@ export function App({ session, options }: AppProps) {
           <StatusBanner
             status={state.status === 'joining' ? 'connecting' : state.status}
             openLinks={0}
-            error={state.status === 'failed' ? state.error : undefined}
+            detail={
+              state.status === 'failed'
+                ? state.error
+                : state.status === 'joining'
+                  ? state.lastError
+                  : undefined
+            }
           />
           <Controls
             membership={state.status}
             electionRole={undefined}
             onYield={() => {}}
-            onLeave={() => {}}
+            onLeave={() => void session.leave()}
             onRejoin={() => session.join()}
           />
         </main>

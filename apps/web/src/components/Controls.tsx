@@ -27,13 +27,13 @@ export function Controls({ membership, electionRole, onYield, onLeave, onRejoin 
         >
           Yield
         </button>
-        {membership === 'joined' || membership === 'leaving' ? (
-          <button type="button" data-testid="leave" disabled={!joined} onClick={onLeave}>
-            Leave
+        {membership === 'left' || membership === 'failed' ? (
+          <button type="button" data-testid="rejoin" onClick={onRejoin}>
+            Rejoin
           </button>
         ) : (
-          <button type="button" data-testid="rejoin" disabled={membership === 'joining'} onClick={onRejoin}>
-            Rejoin
+          <button type="button" data-testid="leave" disabled={membership === 'leaving'} onClick={onLeave}>
+            Leave
           </button>
         )}
         <button

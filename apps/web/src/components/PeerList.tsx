@@ -19,6 +19,16 @@ export function PeerList({ snapshot }: PeerListProps) {
               <code title={peer.id}>{shortId(peer.id)}</code>
               <span className={`link-badge link-${peer.link}`}>{peer.link}</span>
               {peer.id === snapshot.leaderId && <span className="tag tag-leader">leader</span>}
+              {peer.inRoom === false && (
+                <span className="tag tag-warn" title="Linked, but no longer on the signaling server">
+                  off signaling
+                </span>
+              )}
+              {peer.fault !== undefined && (
+                <span className="tag tag-fault" title="Test fault injection">
+                  {peer.fault}
+                </span>
+              )}
               <span className="muted peer-links">
                 {peer.links.length} {peer.links.length === 1 ? 'link' : 'links'}
               </span>

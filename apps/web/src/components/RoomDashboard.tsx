@@ -22,7 +22,7 @@ export function RoomDashboard({ room, session, leaving }: RoomDashboardProps) {
   const snapshot = useRoomSnapshot(room);
   return (
     <main className="dashboard">
-      <StatusBanner status={roomStatus(snapshot)} openLinks={openLinkCount(snapshot)} error={undefined} />
+      <StatusBanner status={roomStatus(snapshot)} openLinks={openLinkCount(snapshot)} detail={undefined} />
       <div className="columns">
         <div className="column">
           <ElectionCard snapshot={snapshot} />

@@ -6,13 +6,16 @@ export interface StatusBannerProps {
   readonly status: BannerStatus;
   /** Open data channels, shown while signaling is away. */
   readonly openLinks: number;
-  readonly error: string | undefined;
+  /** Why: the error of a failed join, or of the last attempt while retrying. */
+  readonly detail: string | undefined;
 }
 
-function message(status: BannerStatus, openLinks: number, error: string | undefined): string {
+function message(status: BannerStatus, openLinks: number, detail: string | undefined): string {
   switch (status) {
     case 'connecting':
-      return 'Connecting to signaling…';
+      return detail === undefined
+        ? 'Connecting to signaling…'
+        : `Connecting to signaling… (retrying: ${detail})`;
     case 'alone':
       return 'Alone in the room: open another tab to hold an election.';
     case 'signaling-lost':
@@ -28,16 +31,16 @@ function message(status: BannerStatus, openLinks: number, error: string | undefi
     case 'left':
       return 'You left the room.';
     case 'failed':
-      return `Could not join: ${error ?? 'unknown error'}`;
+      return `Could not join: ${detail ?? 'unknown error'}`;
   }
 }
 
 /** One line that says where this tab stands: connecting, alone, meshed, signaling lost, left. */
-export function StatusBanner({ status, openLinks, error }: StatusBannerProps) {
+export function StatusBanner({ status, openLinks, detail }: StatusBannerProps) {
   return (
     <output className={`banner banner-${status}`} data-testid="status" data-state={status}>
       <span className="banner-dot" aria-hidden="true" />
-      {message(status, openLinks, error)}
+      {message(status, openLinks, detail)}
     </output>
   );
 }
