@@ -35,6 +35,16 @@ export async function crashTab(page: Page): Promise<void> {
   await crashed;
 }
 
+/**
+ * Clicks a dashboard button. The tab comes to the front first: Chromium paints only the front tab of a
+ * window promptly, so Playwright's actionability checks (which wait for animation frames) take 1.5-3 s
+ * in any other tab.
+ */
+export async function clickButton(page: Page, testId: string): Promise<void> {
+  await page.bringToFront();
+  await page.getByTestId(testId).click();
+}
+
 /** Waits until a tab shows it has joined (its own id rendered). */
 export async function expectJoined(page: Page): Promise<void> {
   await expect(page.getByTestId('self-id')).not.toBeEmpty();

@@ -1,7 +1,7 @@
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
 import { readTab } from '../support/dashboard';
 import { recordAgreement } from '../support/measure';
-import { expectJoined, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
+import { clickButton, expectJoined, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 import { aliveThresholdMs } from '../support/timing';
 
@@ -42,8 +42,8 @@ test('a tab opened later sees the sitting leader and does not take over', async 
       lowerIdTried = true;
       break;
     }
-    await newcomer!.getByTestId('leave').click();
-    await newcomer!.getByTestId('rejoin').click();
+    await clickButton(newcomer!, 'leave');
+    await clickButton(newcomer!, 'rejoin');
     await expectJoined(newcomer!);
     const rejoined = await expectOneLeader(all);
     expect(rejoined).toEqual(sitting);

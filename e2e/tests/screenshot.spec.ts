@@ -17,6 +17,7 @@ test('screenshot of the dashboard with 4 tabs', async ({ context, signaling }, t
   await expect(page.getByTestId('mesh-graph')).toHaveAttribute('aria-label', '4 tabs, 6 open links');
   await expect(page.getByTestId('role')).toHaveText('follower');
 
+  await page.bringToFront();
   const path = testInfo.outputPath('dashboard-4-tabs.png');
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach('dashboard with 4 tabs', { path, contentType: 'image/png' });

@@ -1,6 +1,6 @@
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
 import { recordAgreement } from '../support/measure';
-import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
+import { clickButton, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 import { aliveThresholdMs, yieldPeriodMs } from '../support/timing';
 
@@ -15,8 +15,9 @@ test('Yield on the dashboard: another tab leads and the yielder does not take it
     if (page !== yielder) await expect(page.getByTestId('yield')).toBeDisabled();
   }
 
+  await yielder.bringToFront();
   const yieldedAt = Date.now();
-  await yielder.getByTestId('yield').click();
+  await clickButton(yielder, 'yield');
   const after = await expectOneLeader(pages);
   await recordAgreement(
     testInfo,
