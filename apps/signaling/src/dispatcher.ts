@@ -15,11 +15,8 @@ import type { SignalingSocket } from './types';
 
 type Reply = (result: Ack) => void;
 
-interface Route<Args extends readonly unknown[]> {
-  /** The arguments before the acknowledgement callback. */
-  args: z.ZodType<Args>;
-  run(socket: SignalingSocket, args: Args): Promise<Ack> | Ack;
-}
+/** Validates an event's arguments (those before the acknowledgement) and runs its handler. */
+type Route = (socket: SignalingSocket, args: unknown[]) => Promise<Ack> | Ack;
 
 /** Longest error message sent back: zod messages can quote client-chosen keys. */
 const maxMessageLength = 300;
@@ -30,7 +27,7 @@ const maxMessageLength = 300;
  * when there is one, else as an `error` event — and changes nothing.
  */
 export class Dispatcher {
-  readonly #routes: Record<string, Route<never>>;
+  readonly #routes: ReadonlyMap<string, Route>;
   /** When each socket was last sent a `rate-limited` error event, so a flood does not get an echo. */
   readonly #lastRateNotice = new WeakMap<SignalingSocket, number>();
 
@@ -40,14 +37,14 @@ export class Dispatcher {
     private readonly metrics: SignalingMetrics,
     private readonly log: Logger,
   ) {
-    const routes = {
-      join: route(z.tuple([joinRequestSchema]), (socket, [request]) => this.rooms.join(socket, request)),
-      signal: route(z.tuple([signalRequestSchema]), (socket, [request]) =>
-        this.rooms.signal(socket, request),
-      ),
-      leave: route(z.tuple([]), (socket) => this.rooms.leave(socket)),
-    };
-    this.#routes = routes as unknown as Record<string, Route<never>>;
+    this.#routes = new Map<string, Route>([
+      ['join', route(z.tuple([joinRequestSchema]), (socket, [request]) => this.rooms.join(socket, request))],
+      [
+        'signal',
+        route(z.tuple([signalRequestSchema]), (socket, [request]) => this.rooms.signal(socket, request)),
+      ],
+      ['leave', route(z.tuple([]), (socket) => this.rooms.leave(socket))],
+    ]);
   }
 
   /** Handles one incoming event (`socket.onAny`); `args` ends with the ack callback when the client sent one. */
@@ -55,14 +52,11 @@ export class Dispatcher {
     const reply = typeof args.at(-1) === 'function' ? (args.pop() as Reply) : undefined;
     const reject = (code: SignalingErrorCode, message: string) => this.#reject(socket, reply, code, message);
     if (!(await this.limiter.take(socket.id))) return reject('rate-limited', 'too many events; slow down');
-    const route =
-      typeof event === 'string' && Object.hasOwn(this.#routes, event) ? this.#routes[event] : undefined;
+    const route = typeof event === 'string' ? this.#routes.get(event) : undefined;
     if (!route) return reject('unknown-event', `unknown event ${describe(event)}`);
     if (!reply) return reject('missing-ack', `"${String(event)}" needs an acknowledgement callback`);
-    const parsed = route.args.safeParse(args);
-    if (!parsed.success) return reject('invalid-payload', summarize(parsed.error));
     try {
-      reply(await route.run(socket, parsed.data as never));
+      reply(await route(socket, args));
     } catch (error) {
       if (error instanceof RequestRejected) return reject(error.code, error.message);
       this.log.error({ err: error, event, socket: socket.id }, 'request failed');
@@ -95,10 +89,14 @@ export class Dispatcher {
 }
 
 function route<Args extends readonly unknown[]>(
-  args: z.ZodType<Args>,
+  schema: z.ZodType<Args>,
   run: (socket: SignalingSocket, args: Args) => Promise<Ack> | Ack,
-): Route<Args> {
-  return { args, run };
+): Route {
+  return (socket, args) => {
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) throw new RequestRejected('invalid-payload', summarize(parsed.error));
+    return run(socket, parsed.data);
+  };
 }
 
 function describe(event: unknown): string {

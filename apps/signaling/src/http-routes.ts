@@ -6,7 +6,8 @@ import sirv from 'sirv';
 
 /** What `/healthz` reports. */
 export interface Health {
-  status: 'ok' | 'shutting-down';
+  /** `degraded`: clustered, but Redis is unreachable. Anything but `ok` answers 503. */
+  status: 'ok' | 'degraded' | 'shutting-down';
   uptimeSeconds: number;
   connections: number;
   peers: number;

@@ -11,7 +11,10 @@ export interface RedisCluster {
   adapter: ReturnType<typeof createShardedAdapter>;
   lock: RoomLock;
   status(): 'ready' | 'down';
+  /** Quits both clients; bounded: a client that cannot reach Redis is destroyed after the timeout. */
   close(): Promise<void>;
+  /** Drops both connections at once, failing their pending commands. */
+  destroy(): void;
 }
 
 /**
@@ -51,14 +54,27 @@ export async function connectRedisCluster(
   } finally {
     clearTimeout(timer);
   }
+  const destroy = () => {
+    for (const client of [pub, sub]) if (client.isOpen) client.destroy();
+  };
   return {
     adapter: createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }),
     // A join holds the lock across at most two cluster requests; the TTL outlasts both.
     lock: new RedisRoomLock(pub, 4 * timeoutMs),
     status: () => (pub.isReady && sub.isReady ? 'ready' : 'down'),
     async close() {
-      await Promise.allSettled([pub.close(), sub.close()]);
+      let timer: NodeJS.Timeout | undefined;
+      const quit = Promise.allSettled(
+        [pub, sub].map((client) => (client.isOpen ? client.close() : undefined)),
+      );
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([quit, timeout]);
+      clearTimeout(timer);
+      destroy();
     },
+    destroy,
   };
 }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { limits } from '@conclave/protocol';
 import { Server } from 'socket.io';
 import { Dispatcher } from './dispatcher';
+import { ConnectionTracker, closeGracefully } from './graceful-shutdown';
 import { type Health, httpRoutes } from './http-routes';
 import { createLogger } from './logger';
 import { SignalingMetrics } from './metrics';
@@ -53,25 +54,24 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   // Routes go on before Socket.IO attaches: it wraps the request listeners present at that moment so
   // that they never see `/socket.io/` requests.
   const http: HttpServer = createServer();
-  // Every TCP connection, upgraded ones included, so shutdown can destroy stragglers at its deadline.
-  const connections = new Set<Socket>();
-  http.on('connection', (connection: Socket) => {
-    connections.add(connection);
-    connection.once('close', () => connections.delete(connection));
-  });
+  const connections = new ConnectionTracker(http);
   const metrics = new SignalingMetrics({
     connections: () => io.engine.clientsCount,
     peers: () => directory.localPeers,
     rooms: () => directory.localRooms,
   });
-  const health = (): Health => ({
-    status: closing ? 'shutting-down' : 'ok',
-    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    connections: io.engine.clientsCount,
-    peers: directory.localPeers,
-    rooms: directory.localRooms,
-    redis: cluster ? cluster.status() : 'disabled',
-  });
+  const health = (): Health => {
+    const redis = cluster ? cluster.status() : 'disabled';
+    return {
+      // Without its Redis a clustered server cannot admit anyone: let load balancers route around it.
+      status: closing ? 'shutting-down' : redis === 'down' ? 'degraded' : 'ok',
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      connections: io.engine.clientsCount,
+      peers: directory.localPeers,
+      rooms: directory.localRooms,
+      redis,
+    };
+  };
   http.on('request', httpRoutes({ health, registry: metrics.registry, staticDir: options.staticDir, log }));
 
   const io: SignalingIo = new Server(http, {
@@ -134,37 +134,15 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
 
   const shutdown = async (): Promise<void> => {
     log.info('shutting down');
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), options.shutdownTimeoutMs);
+    await closeGracefully({
+      io,
+      connections,
+      timeoutMs: options.shutdownTimeoutMs,
+      reconnectAfterMs: options.reconnectAfterMs,
+      log,
+      // The adapter unsubscribes on close; with Redis unreachable that would wait for it forever.
+      onDeadline: () => cluster?.destroy(),
     });
-    // Tell each client, then close its connection gracefully (Engine.IO flushes what is queued first);
-    // io.close() alone would discard the queue, `shutdown` included.
-    const drained = [...io.of('/').sockets.values()].map((socket) => {
-      const closed = new Promise<void>((resolve) => {
-        if (socket.conn.readyState === 'closed') resolve();
-        else socket.conn.once('close', () => resolve());
-      });
-      const reconnectAfterMs = Math.round(options.reconnectAfterMs * (1 + Math.random()));
-      socket.emit('shutdown', { reconnectAfterMs });
-      socket.disconnect(true);
-      return closed;
-    });
-    let ioClosed: Promise<void> | undefined;
-    const closeIo = () => {
-      ioClosed ??= io.close();
-      return ioClosed;
-    };
-    const finished = Promise.all(drained).then(closeIo);
-    if ((await Promise.race([finished.then(() => 'closed' as const), deadline])) === 'timeout') {
-      log.warn(
-        { connections: connections.size },
-        'connections still open at the shutdown deadline: destroying them',
-      );
-      for (const connection of connections) connection.destroy();
-      await closeIo();
-    }
-    clearTimeout(timer);
     await cluster?.close();
     log.info('shut down');
   };

@@ -21,6 +21,16 @@ async function twoServers(options: { roomCapacity?: number } = {}) {
 let rooms = 0;
 const freshRoom = () => `room-${++rooms}`;
 
+/** Polls `probe` (every 20 ms, up to 5 s) until `done` holds for its result. */
+async function pollUntil<T>(probe: () => Promise<T>, done: (result: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const result = await probe();
+    if (done(result) || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function disconnected(client: Client): Promise<string> {
   return new Promise((resolve) => client.once('disconnect', resolve));
 }
@@ -148,8 +158,28 @@ describe.skipIf(!redis)('scale-out on Redis', () => {
     expect(await back).toEqual({ id: a.id });
   });
 
-  it('reports redis in /healthz', async () => {
+  it('reports redis in /healthz, and answers 503 (degraded) while Redis is unreachable', async () => {
     const [one] = await twoServers();
     expect(await (await fetch(`${one.url}/healthz`)).json()).toMatchObject({ status: 'ok', redis: 'ready' });
+
+    const own = await startRedis();
+    if (!own) throw new Error('redis-server started once, so it starts again');
+    const server = await startServer({
+      redisUrl: own.url,
+      shutdownTimeoutMs: 300,
+      clusterRequestTimeoutMs: 300,
+    });
+    await own.stop();
+    const health = await pollUntil(
+      async () => {
+        const response = await fetch(`${server.url}/healthz`);
+        return {
+          status: response.status,
+          body: (await response.json()) as { status: string; redis: string },
+        };
+      },
+      (result) => result.status === 503,
+    );
+    expect(health.body).toMatchObject({ status: 'degraded', redis: 'down' });
   });
 });
