@@ -17,6 +17,8 @@ export const meshLimits = {
   inboundPerSecond: 200,
   /** Signals kept per peer while its link cannot take them yet (before the offer arrives). */
   maxPendingSignals: 32,
+  /** Signals one link attempt relays at most (an offer or answer and its candidates; see CandidateFilter). */
+  maxSignalsPerAttempt: 32,
 } as const;
 
 /** Timings of the mesh, in milliseconds. */

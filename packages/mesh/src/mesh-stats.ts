@@ -29,6 +29,8 @@ export interface MeshStats {
     readonly stale: number;
     /** From a new peer while this tab already has `meshLimits.maxPeers` peers. */
     readonly refused: number;
+    /** Outgoing candidates not relayed: a host candidate sent already on another port, or over the attempt's cap. */
+    readonly suppressed: number;
   };
   readonly links: {
     readonly opened: number;
@@ -58,7 +60,7 @@ export function newMeshCounters(): MeshCounters {
       rateLimited: 0,
       backpressure: 0,
     },
-    signals: { sent: 0, invalid: 0, stale: 0, refused: 0 },
+    signals: { sent: 0, invalid: 0, stale: 0, refused: 0, suppressed: 0 },
     links: { opened: 0, closed: 0, failed: 0 },
   };
 }

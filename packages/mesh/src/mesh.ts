@@ -1,4 +1,5 @@
 import { type Clock, type ElectionWireMessage, type PeerId, parseElectionMessage } from '@conclave/election';
+import { CandidateFilter } from './candidate-filter';
 import type { FaultTable, PeerFault } from './fault-injector';
 import { type MeshTimings, meshLimits, meshTimings } from './limits';
 import type { Link, LinkFactory, LinkState } from './link';
@@ -313,9 +314,12 @@ export class Mesh {
   #createLink(entry: Entry, session: string): Link | undefined {
     this.#clearRetry(entry);
     let link: Link;
+    const filter = new CandidateFilter(meshLimits.maxSignalsPerAttempt);
     const callbacks = {
       signal: (data: SimplePeerSignal) => {
-        if (entry.link === link) this.#sendSignal(entry.id, { v: 1, kind: 'sdp', session, data });
+        if (entry.link !== link) return;
+        if (filter.admit(data)) this.#sendSignal(entry.id, { v: 1, kind: 'sdp', session, data });
+        else this.#counters.signals.suppressed++;
       },
       open: () => {
         if (entry.link === link) this.#linkOpened(entry);

@@ -9,6 +9,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { JoinRoomError } from './errors';
 import type { LinkSignal } from './link-signal';
 import { Listeners } from './listeners';
+import { Pacer } from './pacer';
 import type { SignalingStatus } from './room-types';
 import {
   ackSchema,
@@ -63,6 +64,11 @@ const fatalOnJoin = new Set<SignalingErrorCode>([
   'room-full',
   'invalid-resume',
 ]);
+/**
+ * Signal pacing: below the server's default per-socket limit (50 events/s plus a burst of 100), leaving room
+ * for joins and leaves. A tab that links with 63 others at once sends a few hundred signals.
+ */
+const signalPace = { burst: 80, perSecond: 40, maxQueue: 1_024 } as const;
 /** Longest wait honoured from a `shutdown` notice. */
 const maxShutdownDelayMs = 30_000;
 
@@ -100,6 +106,8 @@ export class SignalingClient {
     serverErrors: 0,
   };
 
+  readonly #pacer: Pacer<{ to: PeerId; data: LinkSignal }>;
+
   readonly onStatus = new Listeners<[status: SignalingStatus]>();
   readonly onPeerJoined = new Listeners<[peer: PeerId]>();
   readonly onPeerLeft = new Listeners<[peer: PeerId]>();
@@ -112,6 +120,13 @@ export class SignalingClient {
   constructor(options: SignalingClientOptions) {
     this.#options = options;
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
+    this.#pacer = new Pacer(options.clock, {
+      ...signalPace,
+      send: (item) => this.#emitSignal(item),
+      drop: () => {
+        this.#stats.signalsFailed++;
+      },
+    });
     this.#socket = io(options.url, {
       autoConnect: false,
       reconnection: true,
@@ -178,8 +193,19 @@ export class SignalingClient {
     });
   }
 
-  /** Relays a link signal (best effort: counted and dropped while signaling is down or when refused). */
+  /**
+   * Relays a link signal (best effort: counted and dropped while signaling is down or when refused). Signals
+   * are paced under the server's per-socket rate limit; the excess waits in a bounded queue.
+   */
   signal(to: PeerId, data: LinkSignal): void {
+    if (!this.#joined || !this.#socket.connected) {
+      this.#stats.signalsFailed++;
+      return;
+    }
+    this.#pacer.push({ to, data });
+  }
+
+  #emitSignal({ to, data }: { to: PeerId; data: LinkSignal }): void {
     if (!this.#joined || !this.#socket.connected) {
       this.#stats.signalsFailed++;
       return;
@@ -225,6 +251,7 @@ export class SignalingClient {
     this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#setStatus('closed');
+    this.#pacer.clear();
     this.#failFirstJoin(new JoinRoomError('timeout', 'the client was closed before it joined'));
     this.#joined = false;
   }
@@ -314,6 +341,7 @@ export class SignalingClient {
 
   #disconnected(reason: Socket.DisconnectReason): void {
     this.#joined = false;
+    this.#pacer.clear(); // signals of the old connection are stale: links retry
     if (this.#status === 'closed') return;
     if (this.#id !== undefined) this.#setStatus('reconnecting');
     if (reason === 'io server disconnect') {
