@@ -1,7 +1,6 @@
 import { systemClock } from './clock';
 import { compareIds, lowestId } from './compare-ids';
 import { type ResolvedElectionConfig, resolveConfig } from './config';
-import { compareLeadership } from './leadership';
 import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
 import { Timers } from './timers';
 import type {
@@ -68,8 +67,13 @@ class GossipElection implements Election {
   private readonly proposals = new Map<PeerId, number>();
   private lastDeclarationAt = 0;
   private lastDeclaredAt = Number.NEGATIVE_INFINITY;
-  /** The leader last suspected or abdicated: not counted as a lower proposer or a lower rank. */
-  private departed: PeerId | undefined;
+  /**
+   * Leaders we suspected because they went silent, until they speak again: not counted as lower proposers or
+   * lower ranks, and never named successor (a crash the mesh has not noticed leaves a dead peer in the view).
+   */
+  private readonly silent = new Set<PeerId>();
+  /** The leader that last abdicated to us (it takes no part for a while): not a lower proposer or rank. */
+  private abdicated: PeerId | undefined;
   private startupDeadline = 0;
   private sampledViewSize = 0;
   /** The view when last looked at by a leader: peers not in it are newcomers to answer. */
@@ -211,6 +215,8 @@ class GossipElection implements Election {
       this.counters.outsideViewDropped++;
       return;
     }
+    if (this.silent.size > 0) this.silent.delete(message.sender);
+    if (this.abdicated === message.sender) this.abdicated = undefined;
     switch (message.type) {
       case 'proposal':
         this.onProposal(message.sender, message.term, message.holder);
@@ -283,7 +289,7 @@ class GossipElection implements Election {
     }
     const hadLeader = this.leader !== undefined;
     this.leader = undefined;
-    this.departed = sender;
+    this.abdicated = sender;
     this.proposals.clear();
     this.timers.clear('liveness');
     if (hadLeader) this.emit('leader-changed', 'handover');
@@ -350,10 +356,20 @@ class GossipElection implements Election {
   private follow(leader: PeerId, term: number, reason: string): void {
     const leaderChanged = this.leader !== leader;
     const termChanged = term !== this.currentTerm;
+    if (!leaderChanged && this.phase === 'steady' && !this.leading && !this.yielding) {
+      // The hot path: a heartbeat of the leader we follow. No election timer can be pending here.
+      this.lastDeclarationAt = this.clock.now();
+      if (this.proposals.size > 0) this.proposals.clear();
+      if (!this.timers.has('liveness')) this.armLiveness();
+      if (termChanged) {
+        this.currentTerm = term;
+        this.emit('term-changed', reason);
+      }
+      return;
+    }
     this.leader = leader;
     this.currentTerm = term;
     this.lastDeclarationAt = this.clock.now();
-    this.departed = undefined;
     this.proposals.clear();
     this.clearElectionTimers();
     this.timers.clear('sample');
@@ -384,7 +400,7 @@ class GossipElection implements Election {
   }
 
   private suspectLeader(reason: string): void {
-    this.departed = this.leader;
+    if (this.leader !== undefined) this.silent.add(this.leader);
     this.leader = undefined;
     this.timers.clear('liveness');
     this.emit('leader-changed', reason);
@@ -393,6 +409,7 @@ class GossipElection implements Election {
 
   private viewChanged(): void {
     if (this.phase === 'stopped') return;
+    for (const peer of this.silent) if (!this.inView(peer)) this.silent.delete(peer);
     if (this.leading) {
       const view = this.adapter.peers();
       for (const peer of view) if (!this.answeredView.has(peer)) this.answer(peer);
@@ -457,8 +474,8 @@ class GossipElection implements Election {
   private hasLowerProposal(covering = false): boolean {
     for (const [proposer, term] of this.proposals) {
       if (covering && term < this.highestSeen) continue;
-      if (proposer !== this.departed && compareIds(proposer, this.id) < 0 && this.inView(proposer))
-        return true;
+      if (this.excluded(proposer)) continue;
+      if (compareIds(proposer, this.id) < 0 && this.inView(proposer)) return true;
     }
     return false;
   }
@@ -468,9 +485,14 @@ class GossipElection implements Election {
     if (this.config.proposalBackoff === 0) return 0;
     let rank = 0;
     for (const peer of this.adapter.peers()) {
-      if (peer !== this.departed && compareIds(peer, this.id) < 0 && ++rank >= backoffRanks) break;
+      if (!this.excluded(peer) && compareIds(peer, this.id) < 0 && ++rank >= backoffRanks) break;
     }
     return (this.config.proposalBackoff * rank) / backoffRanks;
+  }
+
+  /** A peer not expected to take part in an election now: a leader gone silent, or one that just abdicated. */
+  private excluded(peer: PeerId): boolean {
+    return peer === this.abdicated || this.silent.has(peer);
   }
 
   private clearElectionTimers(): void {
@@ -486,7 +508,6 @@ class GossipElection implements Election {
     this.observe(this.currentTerm, this.id);
     this.leading = true;
     this.leader = this.id;
-    this.departed = undefined;
     this.phase = 'steady';
     this.proposals.clear();
     this.answeredView = new Set(this.adapter.peers());
@@ -545,7 +566,7 @@ class GossipElection implements Election {
 
   /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor. */
   private abdicate(): void {
-    const successor = lowestId(this.adapter.peers());
+    const successor = lowestId(this.adapter.peers().filter((peer) => !this.silent.has(peer)));
     const message: ElectionWireMessage =
       successor === undefined
         ? { type: 'abdication', sender: this.id, term: this.currentTerm }
@@ -574,6 +595,7 @@ class GossipElection implements Election {
 
   /** Is the peer in the adapter's view? Cached per view array: adapters that keep the array while the view is unchanged make this O(1). */
   private inView(peer: PeerId): boolean {
+    if (this.adapter.hasPeer) return this.adapter.hasPeer(peer);
     const view = this.adapter.peers();
     if (view !== this.viewArray) {
       this.viewArray = view;

@@ -21,6 +21,11 @@ export interface ElectionAdapter {
   onMessage(handler: (message: ElectionMessage) => void): () => void;
   /** Peers considered alive, not including self. */
   peers(): readonly PeerId[];
+  /**
+   * Optional: is `peer` in the view right now? Must agree with {@link peers}. Without it the election keeps a
+   * Set of the last `peers()` array (rebuilt when the array's identity changes); large simulated views offer it.
+   */
+  hasPeer?(peer: PeerId): boolean;
   /** Fabric's ReportMetrics: called with the current role after every round. */
   reportMetrics?(isLeader: boolean): void;
   /** Optional: send to one peer (used to answer a newcomer without gossiping to everyone). */

@@ -98,6 +98,18 @@ describe('fast hand-over: abdication names a successor', () => {
     expect((at as number) - stoppedAt).toBeLessThanOrEqual(2 * D + browserDefaults.proposalBackoff + 50);
   });
 
+  it('a leader never names as successor a leader it saw go silent (a crash the mesh has not noticed)', () => {
+    const c = converged(39);
+    c.crash('p01', { detectAfter: 'never' }); // stays in every view, the lowest id
+    c.runUntilConverged(3 * T);
+    expect(c.leaders()).toEqual(['p02']);
+    const stoppedAt = c.clock.now();
+    c.stop('p02');
+    const at = c.runUntilConverged(2 * T);
+    expect(c.leaders()).toEqual(['p03']);
+    expect((at as number) - stoppedAt).toBeLessThanOrEqual(100);
+  });
+
   it('a late abdication of an older leadership changes nothing', () => {
     const net = manualAdapter(['a', 'b', 'z']);
     const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });

@@ -104,7 +104,9 @@ function run(schedule: Schedule, config: Partial<ElectionConfig>, withLoss: bool
       switch (action.kind) {
         case 'partition': {
           const groups: PeerId[][] = [[], [], []];
-          schedule.peers.forEach((id, i) => groups[action.groups[i] ?? 0]?.push(id));
+          schedule.peers.forEach((id, i) => {
+            groups[action.groups[i] ?? 0]?.push(id);
+          });
           network.partition(groups);
           break;
         }
@@ -218,5 +220,6 @@ describe('random schedules (fast-check)', () => {
         { numRuns: Number(process.env.ELECTION_PROPERTY_RUNS_FACTOR ?? 1) * numRuns },
       );
     },
+    120_000,
   );
 });

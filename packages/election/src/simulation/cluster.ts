@@ -8,6 +8,7 @@ import type {
   LeadershipInfo,
   PeerId,
 } from '../types';
+import { AgreementTracker } from './agreement';
 import { type JoinOptions, type NetworkOptions, SimulatedNetwork } from './network';
 import { VirtualClock } from './virtual-clock';
 
@@ -54,6 +55,7 @@ export class SimulatedCluster {
   private readonly peers = new Map<PeerId, PeerRecord>();
   private readonly config: Partial<ElectionConfig> | undefined;
   private readonly record: boolean;
+  private readonly agreement = new AgreementTracker();
 
   constructor(options: ClusterOptions = {}) {
     this.clock = new VirtualClock();
@@ -74,8 +76,10 @@ export class SimulatedCluster {
    */
   startAll(ids: readonly PeerId[], options: StartOptions = {}): void {
     const { config, ...join } = options;
-    const adapters = ids.map((id) => [id, this.network.join(id, join)] as const);
-    for (const [id, adapter] of adapters) this.launch(id, adapter, config);
+    const adapters = this.network.joinAll(ids, join);
+    ids.forEach((id, i) => {
+      this.launch(id, adapters[i] as ElectionAdapter, config);
+    });
   }
 
   /** Starts a peer at a later simulated time. */
@@ -87,7 +91,7 @@ export class SimulatedCluster {
   stop(id: PeerId): void {
     const peer = this.peer(id);
     peer.election.stop();
-    peer.running = false;
+    this.retire(peer);
     this.network.leave(id);
   }
 
@@ -95,8 +99,14 @@ export class SimulatedCluster {
   crash(id: PeerId, options: { detectAfter?: number | 'never' } = {}): void {
     const peer = this.peer(id);
     this.network.crash(id, options);
-    peer.running = false;
+    this.retire(peer);
     peer.election.stop();
+  }
+
+  private retire(peer: PeerRecord): void {
+    if (!peer.running) return;
+    peer.running = false;
+    this.agreement.remove(peer.id);
   }
 
   private launch(
@@ -126,8 +136,12 @@ export class SimulatedCluster {
         : undefined,
     });
     (record as { election: Election }).election = election;
-    if (recording) election.subscribe((event, state) => record.events.push({ event, state }));
     this.peers.set(id, record);
+    this.agreement.add();
+    election.subscribe((event, state) => {
+      if (record.running) this.agreement.update(id, state);
+      if (recording) record.events.push({ event, state });
+    });
     return election;
   }
 
@@ -185,6 +199,8 @@ export class SimulatedCluster {
   }
 
   isConverged(): boolean {
+    // Unpartitioned, everyone running is one component: the incremental tracker answers in O(1).
+    if (!this.network.isPartitioned()) return this.agreement.converged();
     return this.convergence().converged;
   }
 
@@ -198,15 +214,10 @@ export class SimulatedCluster {
   }
 
   /**
-   * Runs until converged, checking every `step` ms (cheap for large clusters); returns the simulated time
-   * at which convergence was first seen, or undefined if not within `within` ms.
+   * Runs until converged (checked after every task); returns the simulated time at which convergence was
+   * first seen, or undefined if not within `within` ms.
    */
-  runUntilConverged(within: number, step = 1): number | undefined {
-    const deadline = this.clock.now() + within;
-    for (;;) {
-      if (this.isConverged()) return this.clock.now();
-      if (this.clock.now() >= deadline) return undefined;
-      this.clock.runFor(Math.min(step, deadline - this.clock.now()));
-    }
+  runUntilConverged(within: number): number | undefined {
+    return this.runUntil(() => this.isConverged(), within) ? this.clock.now() : undefined;
   }
 }

@@ -59,6 +59,15 @@ interface Delivery {
   readonly message: ElectionMessage;
 }
 
+/** One gossip in flight: its recipients sorted by arrival time, delivered by one clock series. */
+interface Broadcast {
+  readonly from: SimNode;
+  readonly message: ElectionMessage;
+  readonly to: SimNode[];
+  readonly at: number[];
+  next: number;
+}
+
 interface GroupCache {
   version: number;
   nodes: SimNode[] | undefined;
@@ -85,7 +94,10 @@ export class SimulatedNetwork {
   /** The current partition: group of each named peer (others are in group 0). */
   private readonly assignment = new Map<PeerId, number>();
   private nextIndex = 0;
-  private readonly deliverFn = (delivery: Delivery) => this.deliver(delivery);
+  private explicitGroups = false;
+  private readonly deliverFn = (delivery: Delivery) =>
+    this.deliver(delivery.from, delivery.to, delivery.message);
+  private readonly broadcastFn = (broadcast: Broadcast) => this.deliverBroadcast(broadcast);
   readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, cut: 0, toDown: 0, byType: {} };
 
   constructor(
@@ -104,6 +116,19 @@ export class SimulatedNetwork {
 
   /** Adds a live, listed peer (to its partition's group, or `group`) and returns its adapter. */
   join(id: PeerId, options: JoinOptions & { group?: number } = {}): ElectionAdapter {
+    const [adapter] = this.joinAll([id], options);
+    return adapter as ElectionAdapter;
+  }
+
+  /** Adds several peers at once: one view change for all of them (O(N), where joining one by one is O(N²)). */
+  joinAll(ids: readonly PeerId[], options: JoinOptions & { group?: number } = {}): ElectionAdapter[] {
+    if (options.group !== undefined && options.group !== 0) this.explicitGroups = true;
+    const nodes = ids.map((id) => this.add(id, options));
+    this.changed([...new Set(nodes.map((node) => node.group))]);
+    return nodes.map((node) => this.adapterFor(node, options));
+  }
+
+  private add(id: PeerId, options: { group?: number }): SimNode {
     const existing = this.nodes.get(id);
     if (existing && (existing.alive || existing.listed))
       throw new Error(`peer ${id} is already in the network`);
@@ -123,8 +148,7 @@ export class SimulatedNetwork {
     };
     this.nodes.set(id, node);
     this.groupOf(node.group).add(node);
-    this.changed([node.group]);
-    return this.adapterFor(node, options);
+    return node;
   }
 
   /**
@@ -214,6 +238,11 @@ export class SimulatedNetwork {
     return [...byGroup.values()];
   }
 
+  /** Is the network split into groups (a partition in force, or peers joined to explicit groups)? */
+  isPartitioned(): boolean {
+    return this.assignment.size > 0 || this.explicitGroups;
+  }
+
   /** Messages a peer has sent (transmissions). */
   sentBy(id: PeerId): number {
     return this.nodes.get(id)?.sent ?? 0;
@@ -229,6 +258,10 @@ export class SimulatedNetwork {
         return () => node.messageHandlers.delete(handler);
       },
       peers: () => this.viewOf(node).viewIds,
+      hasPeer: (peer) => {
+        const other = this.nodes.get(peer);
+        return other !== undefined && other !== node && other.listed && other.group === node.group;
+      },
     };
     if (options.send !== false) adapter.send = (to, message) => this.unicast(node, to, message);
     if (options.viewChanges !== false) {
@@ -243,7 +276,41 @@ export class SimulatedNetwork {
   private gossip(from: SimNode, message: ElectionMessage): void {
     if (!from.alive) return;
     const stamped = Object.freeze({ ...message, sender: from.id });
-    for (const to of this.viewOf(from).viewNodes) this.transmit(from, to, stamped);
+    const targets = this.viewOf(from).viewNodes;
+    if (targets.length <= 1) {
+      for (const to of targets) this.transmit(from, to, stamped);
+      return;
+    }
+    // One clock entry per gossip rather than one per recipient: the heap stays as small as the number of
+    // gossips in flight, and a delivery allocates nothing.
+    const arrivals: Array<{ to: SimNode; at: number }> = [];
+    for (const to of targets) {
+      const at = this.arrival(from, to, stamped);
+      if (at !== undefined) arrivals.push({ to, at });
+    }
+    if (arrivals.length === 0) return;
+    arrivals.sort((a, b) => a.at - b.at);
+    const broadcast: Broadcast = {
+      from,
+      message: stamped,
+      to: arrivals.map((a) => a.to),
+      at: arrivals.map((a) => a.at),
+      next: 0,
+    };
+    this.clock.scheduleSeries(broadcast.at[0] as number, this.broadcastFn, broadcast);
+  }
+
+  /** Delivers every recipient due now; returns when the next one is due. */
+  private deliverBroadcast(broadcast: Broadcast): number | undefined {
+    const now = this.clock.now();
+    const { to, at } = broadcast;
+    let i = broadcast.next;
+    while (i < to.length && (at[i] as number) <= now) {
+      this.deliver(broadcast.from, to[i] as SimNode, broadcast.message);
+      i++;
+    }
+    broadcast.next = i;
+    return i < to.length ? at[i] : undefined;
   }
 
   private unicast(from: SimNode, to: PeerId, message: ElectionMessage): void {
@@ -254,19 +321,25 @@ export class SimulatedNetwork {
   }
 
   private transmit(from: SimNode, to: SimNode, message: ElectionMessage): void {
+    const at = this.arrival(from, to, message);
+    if (at !== undefined) this.clock.schedule(at, this.deliverFn, { from, to, message });
+  }
+
+  /** Counts one transmission; returns when it arrives, or undefined if it is lost. */
+  private arrival(from: SimNode, to: SimNode, message: ElectionMessage): number | undefined {
     const stats = this.stats;
     stats.sent++;
     stats.byType[message.type] = (stats.byType[message.type] ?? 0) + 1;
     from.sent++;
     if (this.loss > 0 && this.random.chance(this.loss)) {
       stats.lost++;
-      return;
+      return undefined;
     }
     const delay = this.baseLatency(from, to) + (this.jitter > 0 ? this.random.next() * this.jitter : 0);
-    this.clock.schedule(this.clock.now() + delay, this.deliverFn, { from, to, message });
+    return this.clock.now() + delay;
   }
 
-  private deliver({ from, to, message }: Delivery): void {
+  private deliver(from: SimNode, to: SimNode, message: ElectionMessage): void {
     if (!to.alive) {
       this.stats.toDown++;
       return;
@@ -276,7 +349,12 @@ export class SimulatedNetwork {
       return;
     }
     this.stats.delivered++;
-    for (const handler of to.messageHandlers) handler(message);
+    const handlers = to.messageHandlers;
+    if (handlers.size === 1) {
+      for (const handler of handlers) handler(message);
+    } else {
+      for (const handler of [...handlers]) handler(message);
+    }
   }
 
   private baseLatency(a: SimNode, b: SimNode): number {

@@ -2,10 +2,12 @@ import type { Clock } from '../types';
 import { BinaryHeap } from './binary-heap';
 
 interface Task {
-  readonly at: number;
+  at: number;
   readonly seq: number;
-  fn: ((arg: unknown) => void) | undefined;
+  fn: ((arg: unknown) => unknown) | undefined;
   arg: unknown;
+  /** A series runs again at the time its fn returns (see {@link VirtualClock.scheduleSeries}). */
+  readonly series: boolean;
 }
 
 const earlier = (a: Task, b: Task): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
@@ -45,12 +47,19 @@ export class VirtualClock implements Clock {
 
   /** Runs `fn(arg)` at absolute time `at` (not before now). Returns a handle for {@link clearTimeout}. */
   schedule<A>(at: number, fn: (arg: A) => void, arg?: A): unknown {
-    const task: Task = {
-      at: Math.max(at, this.time),
-      seq: this.seq++,
-      fn: fn as (arg: unknown) => void,
-      arg,
-    };
+    return this.enqueue(at, fn as (arg: unknown) => unknown, arg, false);
+  }
+
+  /**
+   * Runs `fn(arg)` at `at`, then again at whatever time it returns, until it returns undefined: one heap entry
+   * for a whole series (the network delivers one gossip to all its recipients this way).
+   */
+  scheduleSeries<A>(at: number, fn: (arg: A) => number | undefined, arg: A): unknown {
+    return this.enqueue(at, fn as (arg: unknown) => unknown, arg, true);
+  }
+
+  private enqueue(at: number, fn: (arg: unknown) => unknown, arg: unknown, series: boolean): Task {
+    const task: Task = { at: Math.max(at, this.time), seq: this.seq++, fn, arg, series };
     this.queue.push(task);
     this.live++;
     return task;
@@ -76,14 +85,21 @@ export class VirtualClock implements Clock {
     const task = this.peekLive();
     if (task === undefined) return false;
     this.queue.pop();
-    const fn = task.fn as (arg: unknown) => void;
+    const fn = task.fn as (arg: unknown) => unknown;
     const arg = task.arg;
     task.fn = undefined;
     task.arg = undefined;
     this.live--;
     this.executed++;
     this.time = task.at;
-    fn(arg);
+    const next = fn(arg);
+    if (task.series && typeof next === 'number') {
+      task.at = Math.max(next, this.time);
+      task.fn = fn;
+      task.arg = arg;
+      this.queue.push(task);
+      this.live++;
+    }
     return true;
   }
 
