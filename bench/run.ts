@@ -16,6 +16,7 @@ import { type BenchReport, markdownTable, printableReport } from './harness/repo
 import { type Cell, checkGoals, computeRatios, summarizeCell } from './harness/results';
 import { type RepetitionResult, type RepetitionTrace, runRepetition } from './harness/scenarios';
 import { startBenchServer } from './harness/server';
+import { sourceSnapshot } from './harness/source-snapshot';
 
 const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
 
@@ -30,8 +31,11 @@ async function main(): Promise<void> {
   }
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
-  progress(`building pages`);
-  const staticDir = await buildPages();
+  const source = sourceSnapshot(options.ref);
+  progress(
+    `building pages from ${source.info.ref} (${source.info.commit.slice(0, 10)}${source.info.dirty ? ', with uncommitted changes' : ''})`,
+  );
+  const staticDir = await buildPages(source.aliases);
   const server = await startBenchServer(staticDir);
   progress(`serving on ${server.url}`);
 
@@ -72,7 +76,8 @@ async function main(): Promise<void> {
 
   const date = startedAt.toISOString().slice(0, 10);
   const notes = [
-    'Traffic is counted by wrapping RTCDataChannel.send, WebSocket.send and BroadcastChannel.postMessage in each page: the Room API exposes no statistics.',
+    ...(source.info.dirty ? ['Measured the working tree with uncommitted changes to the packages.'] : []),
+    'Traffic is counted by wrapping RTCDataChannel.send, WebSocket.send and BroadcastChannel.postMessage in each page (bytes on the wire; Room.stats() counts messages only).',
     'broadcast-channel uses the Web Locks API here; "who leads" is a bench status broadcast (leader announces, newcomer asks), counted apart.',
     'broadcast-channel has no mesh: its "mesh formed" is the last tab loaded, and its newcomer clock starts at page load.',
     `Steady state measured in the first ${options.steadyReps} repetition(s) per cell, over ${options.steadyMs / 1000} s.`,
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
       node: process.version,
       browser: browserVersion,
     },
+    source: source.info,
     options: { ...options },
     contenders: options.contenders.map((id) => ({
       id,

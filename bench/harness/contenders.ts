@@ -47,9 +47,15 @@ export const contenders: Readonly<Record<ContenderId, Contender>> = {
 };
 
 /** The URL of one tab of `room` for `contender`. */
-export function tabUrl(baseUrl: string, contender: Contender, room: string): string {
+export function tabUrl(
+  baseUrl: string,
+  contender: Contender,
+  room: string,
+  extra: Readonly<Record<string, string>> = {},
+): string {
   const url = new URL(contender.page, baseUrl);
   url.searchParams.set('room', room);
-  for (const [key, value] of Object.entries(contender.query)) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries({ ...contender.query, ...extra }))
+    url.searchParams.set(key, value);
   return url.href;
 }

@@ -14,24 +14,28 @@ export interface BenchOptions {
   readonly steadyReps: number;
   readonly trace: boolean;
   readonly quick: boolean;
+  /** Bench the packages as committed at this git ref instead of the working tree. */
+  readonly ref: string | undefined;
 }
 
 export const usage = `usage: npm run bench -- [--quick] [--tabs 2,8,16] [--reps 5] [--fabric-reps N]
                          [--contenders conclave,fabric,bc] [--steady-seconds 30] [--steady-reps 1] [--trace]
+                         [--ref <git ref>]
   --quick           2 and 8 tabs, 2 repetitions, 5 s steady state
+  --ref HEAD        bench the packages as committed (not the working tree being edited)
   --trace           keep every tab's timeline in bench/results/trace-<date>.json`;
 
-function positiveIntegers(text: string, name: string): number[] {
+function integers(text: string, name: string, min = 1): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
-  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value < 1 || value > 64)) {
-    throw new Error(`--${name} takes integers from 1 to 64, comma-separated (got "${text}")`);
+  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value < min || value > 64)) {
+    throw new Error(`--${name} takes integers from ${min} to 64, comma-separated (got "${text}")`);
   }
   return values;
 }
 
-function positiveInteger(text: string | undefined, name: string, fallback: number): number {
+function integer(text: string | undefined, name: string, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
-  const [value] = positiveIntegers(text, name);
+  const [value] = integers(text, name, min);
   return value!;
 }
 
@@ -50,13 +54,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'steady-seconds': { type: 'string' },
       'steady-reps': { type: 'string' },
       trace: { type: 'boolean', default: false },
+      ref: { type: 'string' },
     },
     strict: true,
   });
   const quick = values.quick ?? false;
-  const tabs = values.tabs ? positiveIntegers(values.tabs, 'tabs') : quick ? [2, 8] : [2, 8, 16];
+  const tabs = values.tabs ? integers(values.tabs, 'tabs') : quick ? [2, 8] : [2, 8, 16];
   if (tabs.some((count) => count < 2)) throw new Error('--tabs: a room needs at least 2 tabs');
-  const reps = positiveInteger(values.reps, 'reps', quick ? 2 : 5);
+  const reps = integer(values.reps, 'reps', quick ? 2 : 5);
   const contenders = values.contenders
     ? values.contenders.split(',').map((id) => id.trim())
     : [...contenderIds];
@@ -68,11 +73,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     tabs,
     reps,
-    fabricReps: positiveInteger(values['fabric-reps'], 'fabric-reps', reps),
+    fabricReps: integer(values['fabric-reps'], 'fabric-reps', reps),
     contenders: contenders as ContenderId[],
-    steadyMs: positiveInteger(values['steady-seconds'], 'steady-seconds', quick ? 5 : 30) * 1000,
-    steadyReps: positiveInteger(values['steady-reps'], 'steady-reps', 1),
+    steadyMs: integer(values['steady-seconds'], 'steady-seconds', quick ? 5 : 30) * 1000,
+    steadyReps: integer(values['steady-reps'], 'steady-reps', 1, 0),
     trace: values.trace ?? false,
     quick,
+    ref: values.ref,
   };
 }

@@ -10,6 +10,7 @@ import {
   type SteadyFigure,
   steadyFigures,
 } from './results';
+import type { SourceInfo } from './source-snapshot';
 import type { Summary } from './stats';
 
 /** Everything one run produced: what is written as JSON. */
@@ -23,6 +24,7 @@ export interface BenchReport {
     readonly node: string;
     readonly browser: string;
   };
+  readonly source: SourceInfo;
   readonly options: Readonly<Record<string, unknown>>;
   readonly contenders: readonly { readonly id: ContenderId; readonly label: string; readonly reps: number }[];
   readonly cells: readonly Cell[];
@@ -56,7 +58,8 @@ function cellText(cell: Cell | undefined, figure: LatencyFigure | SteadyFigure):
   if ((latencyFigures as readonly string[]).includes(figure))
     return formatSummary(cell.latency[figure as LatencyFigure]);
   const value = cell.steady?.[figure as SteadyFigure];
-  return value === undefined ? '–' : formatNumber(value);
+  if (value === undefined) return '–';
+  return figure === 'senders' ? `${value} of ${cell.tabs}` : formatNumber(value);
 }
 
 /** The result table as rows of cells (header first). */
@@ -114,6 +117,7 @@ export function goalLines(report: BenchReport): string[] {
 export function printableReport(report: BenchReport): string {
   return [
     `Conclave bench ${report.startedAt} (${Math.round(report.durationSeconds)} s; ${report.machine.cpus} cores, ${report.machine.browser})`,
+    `Code: ${report.source.ref} at ${report.source.commit.slice(0, 10)}${report.source.dirty ? ' + uncommitted changes' : ''}`,
     `Medians (min–max) over repetitions: ${report.contenders.map((c) => `${c.label} ×${c.reps}`).join(', ')}`,
     '',
     textTable(report),

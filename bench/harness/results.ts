@@ -3,7 +3,14 @@ import type { RepetitionResult } from './scenarios';
 import { median, ratio, type Summary, summarize } from './stats';
 
 /** The latency figures, in the order they are reported. */
-export const latencyFigures = ['firstLeaderMs', 'gracefulMs', 'crashMs', 'newcomerMs', 'meshMs'] as const;
+export const latencyFigures = [
+  'firstLeaderMs',
+  'gracefulMs',
+  'crashMs',
+  'newcomerMs',
+  'meshMs',
+  'leaderFromStartMs',
+] as const;
 export type LatencyFigure = (typeof latencyFigures)[number];
 
 export const figureLabels: Readonly<Record<LatencyFigure | SteadyFigure, string>> = {
@@ -12,6 +19,7 @@ export const figureLabels: Readonly<Record<LatencyFigure | SteadyFigure, string>
   crashMs: 'crash failover (ms)',
   newcomerMs: 'newcomer (ms)',
   meshMs: 'mesh formed / tabs loaded (ms)',
+  leaderFromStartMs: 'navigation → agreed leader (ms)',
   messagesPerSecond: 'steady: msg/s per tab',
   bytesPerSecond: 'steady: bytes/s per tab',
   leaderMessagesPerSecond: 'steady: leader msg/s',

@@ -29,9 +29,21 @@ export interface RepetitionTrace {
     readonly events: readonly BenchEvent[];
     /** The implementation's own timeline (Conclave's room events), read at the end of the repetition. */
     readonly timeline: unknown;
+    /** The implementation's own counters (Conclave's room.stats()), read at the end of the repetition. */
+    readonly stats: unknown;
+    /** Every data-channel message the tab sent (Conclave pages). */
+    readonly sends: unknown;
   }[];
   /** Harness actions with Node epoch-ms timestamps. */
   readonly actions: readonly { readonly at: number; readonly action: string }[];
+  /**
+   * Every live tab's counters, timeline and sent messages right after each scenario (index → data), so the
+   * history of a tab closed or crashed later is kept too.
+   */
+  readonly checkpoints: readonly {
+    readonly label: string;
+    readonly tabs: Readonly<Record<number, { stats: unknown; timeline: unknown; sends: unknown }>>;
+  }[];
 }
 
 export interface RepetitionResult {
@@ -43,6 +55,8 @@ export interface RepetitionResult {
   readonly firstLeaderMs: Sample;
   /** The same, unclamped: negative when the room agreed before the last link opened. */
   readonly firstLeaderRawMs: number | undefined;
+  /** From the first navigation to every tab agreeing on one leader (start-up as a user sees it). */
+  readonly leaderFromStartMs: Sample;
   /** Leader page closed (pagehide runs) → the remaining tabs agree on a new leader. */
   readonly gracefulMs: Sample;
   /** A new tab joins a room with a leader → it shows that leader (from its first link open / load). */
@@ -70,12 +84,22 @@ function newcomerStart(tab: Tab, contender: Contender): number | undefined {
   return readyAt(tab, contender, 1);
 }
 
+/** Reads the page's own timeline or counters; a page too busy to answer within 5 s gets a note instead. */
+function readFromPage(tab: Tab, what: 'timeline' | 'stats' | 'sends'): Promise<unknown> {
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5_000));
+  const read = tab.page
+    .evaluate((key) => window.bench?.[key]?.(), what)
+    .catch((error: unknown) => String(error));
+  return Promise.race([read, timeout]);
+}
+
 class Repetition {
   private readonly tracker = new TabTracker();
   private readonly room: string;
   private readonly url: string;
   private readonly actions: { at: number; action: string }[] = [];
   private readonly problems: string[] = [];
+  private readonly checkpoints: RepetitionTrace['checkpoints'][number][] = [];
 
   constructor(
     private readonly context: BrowserContext,
@@ -83,7 +107,7 @@ class Repetition {
     private readonly plan: RepetitionPlan,
   ) {
     this.room = `bench-${plan.contender.id}-${plan.tabs}-${plan.rep}-${randomBytes(4).toString('hex')}`;
-    this.url = tabUrl(baseUrl, plan.contender, this.room);
+    this.url = tabUrl(baseUrl, plan.contender, this.room, plan.trace ? { trace: '1' } : {});
   }
 
   private say(message: string): void {
@@ -95,6 +119,20 @@ class Repetition {
     const at = Date.now();
     this.actions.push({ at, action });
     return at;
+  }
+
+  /** With --trace: keeps every live tab's counters as they are now. */
+  private async checkpoint(label: string): Promise<void> {
+    if (!this.plan.trace) return;
+    const live = this.tracker.live();
+    const data = await Promise.all(
+      live.map(async (tab) => ({
+        stats: await readFromPage(tab, 'stats'),
+        timeline: await readFromPage(tab, 'timeline'),
+        sends: await readFromPage(tab, 'sends'),
+      })),
+    );
+    this.checkpoints.push({ label, tabs: Object.fromEntries(live.map((tab, i) => [tab.index, data[i]!])) });
   }
 
   private async openTab(): Promise<Tab> {
@@ -137,6 +175,7 @@ class Repetition {
       meshMs: 'skipped' as Sample,
       firstLeaderMs: 'skipped' as Sample,
       firstLeaderRawMs: undefined as number | undefined,
+      leaderFromStartMs: 'skipped' as Sample,
       gracefulMs: 'skipped' as Sample,
       newcomerMs: 'skipped' as Sample,
       crashMs: 'skipped' as Sample,
@@ -161,11 +200,13 @@ class Repetition {
     );
     if (agreed === 'timeout') {
       result.firstLeaderMs = 'timeout';
+      result.leaderFromStartMs = 'timeout';
       this.say('first leader: timeout');
       return this.finish(result);
     }
     result.firstLeaderRawMs = agreed.at - meshAt;
     result.firstLeaderMs = Math.max(0, result.firstLeaderRawMs);
+    result.leaderFromStartMs = agreed.at - navigatedAt;
     this.say(
       `mesh ${Math.round(result.meshMs as number)} ms, first leader ${Math.round(result.firstLeaderMs)} ms`,
     );
@@ -195,6 +236,7 @@ class Repetition {
     }
     result.gracefulMs = agreed.at - closedAt;
     this.say(`graceful failover ${Math.round(result.gracefulMs)} ms`);
+    await this.checkpoint('graceful failover');
 
     // Newcomer: one more tab joins the room that has a leader.
     const leaderBefore = agreed.leaderId;
@@ -216,6 +258,7 @@ class Repetition {
     result.newcomerMs = Math.max(0, newcomer.leaderSince - shown.start);
     if (shown.agreement.leaderId !== leaderBefore) this.problems.push('the newcomer changed the leader');
     this.say(`newcomer ${Math.round(result.newcomerMs)} ms`);
+    await this.checkpoint('newcomer');
 
     // Crash failover: the full mesh again (the newcomer linked to everyone), then crash the leader's renderer.
     const remeshed = await this.waitForMesh(this.meshTimeoutMs());
@@ -273,12 +316,12 @@ class Repetition {
         selfId: tab.selfId,
         alive: tab.alive,
         events: tab.events,
-        timeline: tab.alive
-          ? await tab.page.evaluate(() => window.bench?.timeline?.()).catch((error: unknown) => String(error))
-          : undefined,
+        timeline: tab.alive ? await readFromPage(tab, 'timeline') : undefined,
+        stats: tab.alive ? await readFromPage(tab, 'stats') : undefined,
+        sends: tab.alive ? await readFromPage(tab, 'sends') : undefined,
       })),
     );
-    return { tabs, actions: this.actions };
+    return { tabs, actions: this.actions, checkpoints: this.checkpoints };
   }
 }
 

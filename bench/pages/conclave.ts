@@ -6,13 +6,16 @@ import { fabricDefaults } from '@conclave/election';
 import { joinRoom, type RoomSnapshot } from '@conclave/mesh';
 import { epochNow } from './clock';
 import { pageParams, Reporter } from './reporter';
-import { installTrafficCounters } from './traffic';
+import { installTrafficCounters, type SentMessage } from './traffic';
 
-const reporter = new Reporter(installTrafficCounters());
+const params = pageParams();
+const sendLog: SentMessage[] | undefined = params.trace ? [] : undefined;
+const reporter = new Reporter(installTrafficCounters(sendLog));
+if (sendLog) reporter.state.sends = () => sendLog;
 const statusElement = document.getElementById('status');
 
 async function main(): Promise<void> {
-  const { room: roomName, timings } = pageParams();
+  const { room: roomName, timings } = params;
   const room = await joinRoom({
     signalingUrl: location.origin,
     room: roomName,
@@ -20,11 +23,12 @@ async function main(): Promise<void> {
     ...(timings === 'fabric' ? { election: fabricDefaults } : {}),
   });
   reporter.state.timeline = () => room.snapshot().events;
+  reporter.state.stats = () => room.stats();
   reporter.report({ kind: 'ready', at: epochNow(), selfId: room.id });
 
   let openLinks = -1;
   let leaderId: string | undefined;
-  let term = -1;
+  let reportedLeader = false;
   const observe = (snapshot: RoomSnapshot): void => {
     const at = epochNow();
     const open = snapshot.peers.filter((peer) => peer.link === 'open').length;
@@ -32,13 +36,16 @@ async function main(): Promise<void> {
       openLinks = open;
       reporter.report({ kind: 'links', at, open });
     }
-    if (snapshot.leaderId !== leaderId || snapshot.term !== term) {
+    // Only a change of leader is reported (with its term): a term that grows under the same leader is not a
+    // change the harness measures, and reporting every one could flood the binding.
+    if (snapshot.leaderId !== leaderId || !reportedLeader) {
       leaderId = snapshot.leaderId;
-      term = snapshot.term;
-      reporter.report({ kind: 'leader', at, leaderId, term });
+      reportedLeader = true;
+      reporter.report({ kind: 'leader', at, leaderId, term: snapshot.term });
     }
-    if (statusElement)
-      statusElement.textContent = `${room.id} ${snapshot.role} leader=${leaderId} term=${term} links=${open}`;
+    if (statusElement) {
+      statusElement.textContent = `${room.id} ${snapshot.role} leader=${leaderId} term=${snapshot.term} links=${open}`;
+    }
   };
   room.subscribe(() => observe(room.snapshot()));
   observe(room.snapshot());

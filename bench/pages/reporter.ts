@@ -8,6 +8,10 @@ export interface BenchWindowState {
   readonly traffic: TrafficCounters;
   /** The implementation's own timeline, when it has one (Conclave's room events), for --trace. */
   timeline?: () => unknown;
+  /** The implementation's own counters, when it has them (Conclave's `room.stats()`), for --trace. */
+  stats?: () => unknown;
+  /** Every data-channel message sent (with `?trace=1` only). */
+  sends?: () => unknown;
 }
 
 declare global {
@@ -46,10 +50,10 @@ export class Reporter {
 }
 
 /** The page's query parameters, validated. */
-export function pageParams(): { room: string; timings: 'default' | 'fabric' } {
+export function pageParams(): { room: string; timings: 'default' | 'fabric'; trace: boolean } {
   const params = new URLSearchParams(location.search);
   const room = params.get('room') ?? 'bench';
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(room)) throw new Error(`invalid room name: ${room}`);
   const timings = params.get('timings') === 'fabric' ? 'fabric' : 'default';
-  return { room, timings };
+  return { room, timings, trace: params.get('trace') === '1' };
 }

@@ -18,17 +18,32 @@ function byteSize(data: unknown): number {
   }
 }
 
-function add(count: TrafficCount, data: unknown): void {
+function add(count: TrafficCount, data: unknown): number {
+  const bytes = byteSize(data);
   count.messages += 1;
-  count.bytes += byteSize(data);
+  count.bytes += bytes;
+  return bytes;
 }
+
+/** One data-channel message as sent (kept only with `?trace=1`, to follow the election message by message). */
+export interface SentMessage {
+  readonly at: number;
+  /** The data channel's id on this side (one per link). */
+  readonly channel: number | null;
+  readonly bytes: number;
+  /** The start of a text message. */
+  readonly text: string | undefined;
+}
+
+const sendLogLimit = 2_000;
 
 /**
  * Counts every message this page sends on data channels, WebSockets and BroadcastChannels by wrapping the
  * native `send`/`postMessage`. The Room API has no traffic statistics, so this is the transport-neutral way
- * to see what the mesh (and signaling) put on the wire. Install before anything opens a connection.
+ * to see what the mesh (and signaling) put on the wire. Install before anything opens a connection. With a
+ * `sendLog`, every data-channel message is also logged there (bounded).
  */
-export function installTrafficCounters(): TrafficCounters {
+export function installTrafficCounters(sendLog?: SentMessage[]): TrafficCounters {
   const counters: TrafficCounters = {
     dataChannel: { messages: 0, bytes: 0 },
     webSocket: { messages: 0, bytes: 0 },
@@ -38,7 +53,11 @@ export function installTrafficCounters(): TrafficCounters {
 
   const dataChannelSend = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
   RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
-    add(counters.dataChannel, data);
+    const bytes = add(counters.dataChannel, data);
+    if (sendLog && sendLog.length < sendLogLimit) {
+      const text = typeof data === 'string' ? data.slice(0, 200) : undefined;
+      sendLog.push({ at: performance.timeOrigin + performance.now(), channel: this.id, bytes, text });
+    }
     dataChannelSend.call(this, data);
   } as RTCDataChannel['send'];
 
