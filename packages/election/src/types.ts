@@ -26,7 +26,10 @@ export interface ElectionAdapter {
    * Set of the last `peers()` array (rebuilt when the array's identity changes); large simulated views offer it.
    */
   hasPeer?(peer: PeerId): boolean;
-  /** Fabric's ReportMetrics: called with the current role after every round. */
+  /**
+   * Fabric's ReportMetrics: `true` on every declaration round of a leader, `false` whenever a peer stops
+   * leading or starts following another leader.
+   */
   reportMetrics?(isLeader: boolean): void;
   /** Optional: send to one peer (used to answer a newcomer without gossiping to everyone). */
   send?(to: PeerId, message: ElectionMessage): void;
@@ -93,7 +96,12 @@ export interface ElectionEvent {
   readonly at: number;
   readonly leaderId: PeerId | undefined;
   readonly term: number;
-  /** Why, for leadership-lost and leader-changed: 'yield', 'stop', 'lower-id-leader', 'higher-term', 'leader-silent', 'leader-left', 'handover', 'view'... */
+  /**
+   * Why. election-started: 'startup', 'leader-silent', 'leader-left', 'handover', 'handover-timeout',
+   * 'yield-over', 'retry'. leadership-gained: 'elected', 'handover'. leadership-lost: 'yield', 'stop',
+   * 'lower-id-leader'. leader-changed: 'declaration', 'newer-leadership', 'lower-id-leader', 'leader-silent',
+   * 'leader-left', 'handover'. term-changed: 'higher-term', 'declaration'.
+   */
   readonly reason?: string;
 }
 

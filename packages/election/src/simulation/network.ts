@@ -128,29 +128,6 @@ export class SimulatedNetwork {
     return nodes.map((node) => this.adapterFor(node, options));
   }
 
-  private add(id: PeerId, options: { group?: number }): SimNode {
-    const existing = this.nodes.get(id);
-    if (existing && (existing.alive || existing.listed))
-      throw new Error(`peer ${id} is already in the network`);
-    const node: SimNode = {
-      id,
-      index: existing?.index ?? this.nextIndex++,
-      group: options.group ?? this.assignment.get(id) ?? 0,
-      alive: true,
-      listed: true,
-      messageHandlers: new Set(),
-      viewHandlers: new Set(),
-      viewGroup: -1,
-      viewVersion: -1,
-      viewIds: [],
-      viewNodes: [],
-      sent: 0,
-    };
-    this.nodes.set(id, node);
-    this.groupOf(node.group).add(node);
-    return node;
-  }
-
   /**
    * A graceful departure: the peer sends nothing more, and leaves the other views once what it sent last has
    * arrived (the close of an ordered data channel travels behind its messages): after the longest latency.
@@ -249,6 +226,29 @@ export class SimulatedNetwork {
   }
 
   // ---- internals ----------------------------------------------------------------------------------------
+
+  private add(id: PeerId, options: { group?: number }): SimNode {
+    const existing = this.nodes.get(id);
+    if (existing && (existing.alive || existing.listed))
+      throw new Error(`peer ${id} is already in the network`);
+    const node: SimNode = {
+      id,
+      index: existing?.index ?? this.nextIndex++,
+      group: options.group ?? this.assignment.get(id) ?? 0,
+      alive: true,
+      listed: true,
+      messageHandlers: new Set(),
+      viewHandlers: new Set(),
+      viewGroup: -1,
+      viewVersion: -1,
+      viewIds: [],
+      viewNodes: [],
+      sent: 0,
+    };
+    this.nodes.set(id, node);
+    this.groupOf(node.group).add(node);
+    return node;
+  }
 
   private adapterFor(node: SimNode, options: JoinOptions): ElectionAdapter {
     const adapter: ElectionAdapter = {
