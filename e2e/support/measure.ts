@@ -7,6 +7,12 @@ export function recordDuration(testInfo: TestInfo, what: string, ms: number): vo
   console.log(`  measured — ${description}`);
 }
 
+/** Records a fact about what a run covered: as an annotation and on stdout. */
+export function recordNote(testInfo: TestInfo, type: string, description: string): void {
+  testInfo.annotations.push({ type, description });
+  console.log(`  ${type} — ${description}`);
+}
+
 /**
  * When the last of `pages` came to follow (or be) `leaderId`, by the pages' own timelines (wall-clock ms,
  * the same clock as the test's `Date.now()` on this machine): more precise than when a poll noticed.
@@ -33,14 +39,18 @@ export async function agreedAt(pages: readonly Page[], leaderId: string): Promis
   return times.some((time) => time === undefined) ? undefined : Math.max(...(times as number[]));
 }
 
-/** Records how long it took from `since` until every page followed `leaderId` (see {@link agreedAt}). */
+/**
+ * Records how long it took from `since` until every page followed `leaderId` (see {@link agreedAt});
+ * returns that moment.
+ */
 export async function recordAgreement(
   testInfo: TestInfo,
   what: string,
   pages: readonly Page[],
   leaderId: string,
   since: number,
-): Promise<void> {
+): Promise<number> {
   const at = (await agreedAt(pages, leaderId)) ?? Date.now();
   recordDuration(testInfo, what, at - since);
+  return at;
 }

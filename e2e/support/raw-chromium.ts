@@ -81,9 +81,12 @@ function devtoolsEndpoint(child: ChildProcess): Promise<string> {
   });
 }
 
+/** Stops Chromium: SIGTERM, then SIGKILL if it is still there after 5 s. */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
+  clearTimeout(timer);
 }

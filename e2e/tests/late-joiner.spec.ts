@@ -1,6 +1,6 @@
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
 import { readTab } from '../support/dashboard';
-import { recordAgreement } from '../support/measure';
+import { recordAgreement, recordNote } from '../support/measure';
 import { clickButton, expectJoined, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 import { aliveThresholdMs } from '../support/timing';
@@ -48,11 +48,12 @@ test('a tab opened later sees the sitting leader and does not take over', async 
     const rejoined = await expectOneLeader(all);
     expect(rejoined).toEqual(sitting);
   }
-  testInfo.annotations.push({
-    type: 'coverage',
-    description: lowerIdTried
+  recordNote(
+    testInfo,
+    'coverage',
+    lowerIdTried
       ? 'a newcomer with an id lower than the leader joined and followed'
       : `no newcomer id below the leader's in ${maxRejoins} rejoins`,
-  });
+  );
   if (lowerIdTried) await expectLeadershipHolds(all, sitting, watchMs);
 });
