@@ -1,7 +1,7 @@
 // `npm run bench -w apps/signaling`: N socket.io clients in rooms of 8 relaying signals at a fixed total
 // rate through one signaling server in its own process. Prints a table, writes bench/results.json.
 //
-//   --clients 1000,2500,5000   client counts to run (each a multiple of the room size)
+//   --clients 1000,2000,5000   client counts to run (each a multiple of the room size)
 //   --rate 1000                signals per second, in total
 //   --duration 10              seconds of relaying per step
 //   --warmup 2                 seconds of unmeasured relaying first (JIT, socket buffers)
@@ -16,7 +16,7 @@ import { quantile, round } from './stats';
 
 const { values } = parseArgs({
   options: {
-    clients: { type: 'string', default: '1000,2500,5000' },
+    clients: { type: 'string', default: '1000,2000,5000' },
     rate: { type: 'string', default: '1000' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
@@ -25,6 +25,11 @@ const { values } = parseArgs({
 });
 const roomSize = 8;
 const clientCounts = values.clients.split(',').map(Number);
+for (const clients of clientCounts) {
+  if (!Number.isInteger(clients) || clients <= 0 || clients % roomSize !== 0) {
+    throw new Error(`--clients values must be positive multiples of ${roomSize}, got ${clients}`);
+  }
+}
 const rate = Number(values.rate);
 const durationMs = Number(values.duration) * 1000;
 const warmupMs = Number(values.warmup) * 1000;
@@ -98,7 +103,13 @@ async function step(clients: number) {
   const load = loadavg()[0] ?? 0;
   const done = await relay(durationMs);
   const after = await measure();
-  for (const worker of workers) worker.send({ type: 'close' } satisfies WorkerRequest);
+  await Promise.all(
+    workers.map((worker) => {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.send({ type: 'close' } satisfies WorkerRequest);
+      return exited;
+    }),
+  );
   await ask(server, { type: 'close' } satisfies ServerRequest, 'closed');
 
   const connectMs = ready.flatMap((report) => report.connectMs);
@@ -140,7 +151,6 @@ async function step(clients: number) {
 
 const results = [];
 for (const clients of clientCounts) {
-  if (clients % roomSize !== 0) throw new Error(`--clients values must be multiples of ${roomSize}`);
   console.error(`bench: ${clients} clients…`);
   results.push(await step(clients));
 }
