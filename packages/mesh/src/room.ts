@@ -270,6 +270,7 @@ export class MeshRoom implements Room {
   }
 
   #checkLeadership(): void {
+    if (this.#election === undefined) return; // a callback during createElection itself
     const next = this.#readLeadership();
     const last = this.#leadership;
     if (next.isLeader === last.isLeader && next.leaderId === last.leaderId && next.term === last.term) return;
