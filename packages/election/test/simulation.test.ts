@@ -45,6 +45,36 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('runs a series at the times it returns, until it returns undefined or is cancelled', () => {
+    const clock = new VirtualClock();
+    const times: number[] = [];
+    clock.scheduleSeries(
+      5,
+      (limit: number) => {
+        times.push(clock.now());
+        return clock.now() < limit ? clock.now() + 5 : undefined;
+      },
+      20,
+    );
+    clock.runFor(100);
+    expect(times).toEqual([5, 10, 15, 20]);
+    expect(clock.pending).toBe(0);
+    const cancelled: number[] = [];
+    const handle = clock.scheduleSeries(
+      clock.now() + 1,
+      () => {
+        cancelled.push(clock.now());
+        return clock.now() + 1;
+      },
+      undefined,
+    );
+    clock.runFor(3);
+    clock.clearTimeout(handle);
+    clock.runFor(10);
+    expect(cancelled).toHaveLength(3);
+    expect(clock.pending).toBe(0);
+  });
+
   it('runUntilTrue stops at the first moment the condition holds', () => {
     const clock = new VirtualClock();
     let count = 0;
