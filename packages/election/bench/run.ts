@@ -32,6 +32,10 @@ interface Row {
   simulatedMs: number;
   cpuMs: number;
   speed: number;
+  /** CPU for starting the peers and converging: N views of N - 1 peers are built, O(N²) once. */
+  startCpuMs: number;
+  /** Simulated / real over the steady state alone. */
+  steadySpeed: number;
   heapMiB: number;
 }
 
@@ -66,6 +70,7 @@ function measure(mode: string, config: Partial<ElectionConfig>, peers: number): 
   const converged = cluster.runUntilConverged(30_000);
   if (converged === undefined) throw new Error(`${mode}/${peers}: no convergence`);
   const startMessages = cluster.network.stats.sent;
+  const startCpuMs = cpuMs() - cpuStart;
 
   const failover = (act: (leader: string) => void): number => {
     const [leader] = cluster.leaders();
@@ -83,7 +88,9 @@ function measure(mode: string, config: Partial<ElectionConfig>, peers: number): 
   const stopFailoverMs = failover((leader) => cluster.stop(leader));
 
   const beforeSteady = cluster.network.stats.sent;
+  const steadyCpuStart = cpuMs();
   cluster.run(steadyMs);
+  const steadyCpuMs = cpuMs() - steadyCpuStart;
   const steadyMessagesPerSecond = ((cluster.network.stats.sent - beforeSteady) / steadyMs) * 1000;
 
   const cpu = cpuMs() - cpuStart;
@@ -100,10 +107,13 @@ function measure(mode: string, config: Partial<ElectionConfig>, peers: number): 
     simulatedMs: Math.round(simulatedMs),
     cpuMs: Math.round(cpu),
     speed: Math.round(simulatedMs / Math.max(cpu, 1)),
+    startCpuMs: Math.round(startCpuMs),
+    steadySpeed: Math.round(steadyMs / Math.max(steadyCpuMs, 1)),
     heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
   };
 }
 
+measure('warm-up', modes.browser as Partial<ElectionConfig>, 50); // let the JIT compile before timing anything
 const rows: Row[] = [];
 for (const [mode, config] of Object.entries(modes)) {
   for (const peers of sizes) rows.push(measure(mode, config, peers));
@@ -121,6 +131,8 @@ const columns: Array<[keyof Row, string]> = [
   ['simulatedMs', 'simulated ms'],
   ['cpuMs', 'CPU ms'],
   ['speed', 'sim/real'],
+  ['startCpuMs', 'start CPU ms'],
+  ['steadySpeed', 'steady sim/real'],
 ];
 const table = [
   columns.map(([, title]) => title),
@@ -133,7 +145,8 @@ for (const [index, line] of table.entries()) {
 }
 console.log(
   `\nEach run: start together, converge, silent crash of the leader, graceful stop of the next, then ${steadyMs / 1000} s of steady state.`,
-  '\nCPU ms and sim/real cover the whole run. Links: 1-10 ms latency + 0-2 ms jitter, no loss.',
+  '\nCPU ms and sim/real cover the whole run; start CPU ms is the part spent starting and converging;',
+  'steady sim/real is the steady state alone. Links: 1-10 ms latency + 0-2 ms jitter, no loss.',
 );
 
 const output = new URL('./results.json', import.meta.url);
