@@ -40,7 +40,8 @@ export class RedisRoomLock implements RoomLock {
       try {
         return await task();
       } finally {
-        await this.redis.eval(releaseScript, { keys: [key], arguments: [token] });
+        // A failed release (Redis gone) must not turn a finished join into an error: the TTL frees the key.
+        await this.redis.eval(releaseScript, { keys: [key], arguments: [token] }).catch(() => undefined);
       }
     });
   }
