@@ -1,6 +1,8 @@
+import { CallbackQueue } from './callback-queue';
 import { systemClock } from './clock';
 import { compareIds, lowestId } from './compare-ids';
 import { type ResolvedElectionConfig, resolveConfig } from './config';
+import { KnownLeadership } from './known-leadership';
 import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
 import { Timers } from './timers';
 import type {
@@ -59,9 +61,8 @@ class GossipElection implements Election {
   /** The leader followed (self when leading), undefined while unknown. Fabric's leaderExists is `!== undefined`. */
   private leader: PeerId | undefined;
   private currentTerm = 0;
-  /** The highest leadership this peer knows of: its term, and who held it (undefined only for term 0). */
-  private highestSeen = 0;
-  private highestHolder: PeerId | undefined;
+  /** The highest leadership heard of (term and holder): what we may follow, what our proposals carry. */
+  private readonly known = new KnownLeadership();
   private yielding = false;
   /** Proposals (sender → the highest term it knew) since a leader was last known (Fabric's `proposals` set). */
   private readonly proposals = new Map<PeerId, number>();
@@ -83,8 +84,8 @@ class GossipElection implements Election {
   private viewSet = new Set<PeerId>();
 
   private readonly listeners = new Set<Listener>();
-  private readonly outbox: Array<() => void> = [];
-  private draining = false;
+  /** Listeners and onLeadershipChange run here: in order, after each state change is complete. */
+  private readonly callbacks: CallbackQueue;
   private readonly unsubscribers: Array<() => void> = [];
   private readonly counters = {
     proposalsSent: 0,
@@ -108,6 +109,7 @@ class GossipElection implements Election {
     this.clock = options.clock ?? systemClock;
     this.onLeadershipChange = options.onLeadershipChange;
     this.timers = new Timers(this.clock);
+    this.callbacks = new CallbackQueue(this.clock);
 
     this.unsubscribers.push(this.adapter.onMessage((message) => this.receive(message)));
     if (this.adapter.onViewChange)
@@ -133,7 +135,7 @@ class GossipElection implements Election {
       role: this.leading ? 'leader' : 'follower',
       leaderId: this.leader,
       term: this.currentTerm,
-      highestTermSeen: this.highestSeen,
+      highestTermSeen: this.known.term,
       phase: this.phase,
       yielding: this.yielding,
     };
@@ -179,7 +181,7 @@ class GossipElection implements Election {
       this.adapter.reportMetrics?.(false);
     }
     this.emit('stopped');
-    this.enqueue(() => this.listeners.clear());
+    this.callbacks.run(() => this.listeners.clear());
   }
 
   // ---- start-up: Fabric's waitForMembershipStabilization -------------------------------------------------
@@ -232,7 +234,7 @@ class GossipElection implements Election {
 
   private onProposal(sender: PeerId, term: number, holder: PeerId | undefined): void {
     this.proposals.set(sender, term);
-    this.observe(term, holder);
+    this.known.observe(term, holder);
     if (!this.leading) return;
     // The proposer knows no leader: answer now rather than at the next heartbeat. If it knows a leadership
     // at our term or above that is not ours, our term is not unique: rise above it, for everyone.
@@ -247,8 +249,8 @@ class GossipElection implements Election {
   }
 
   private onDeclaration(sender: PeerId, term: number): void {
-    const acceptable = this.canFollow(sender, term);
-    this.observe(term, sender);
+    const acceptable = this.known.allows(sender, term);
+    this.known.observe(term, sender);
     if (term < this.currentTerm) this.counters.staleDropped++;
     if (this.leading) {
       if (compareIds(sender, this.id) < 0) {
@@ -281,8 +283,8 @@ class GossipElection implements Election {
     const ours =
       this.leader === sender
         ? term === this.currentTerm
-        : this.leader === undefined && term === this.highestSeen && this.highestHolder === sender;
-    this.observe(term, sender);
+        : this.leader === undefined && this.known.is(sender, term);
+    this.known.observe(term, sender);
     if (!ours || this.leading) {
       if (term < this.currentTerm) this.counters.staleDropped++;
       return;
@@ -307,25 +309,6 @@ class GossipElection implements Election {
     }
   }
 
-  /**
-   * May this peer follow `leader` under `term`? Only above every leadership it knows of, or at that very
-   * leadership: so a term is never shared by two leaderships among peers that heard of both.
-   */
-  private canFollow(leader: PeerId, term: number): boolean {
-    if (term > this.highestSeen) return true;
-    return term === this.highestSeen && (this.highestHolder === undefined || this.highestHolder === leader);
-  }
-
-  /** Remember the highest leadership heard of; at a tie, the first holder heard of stays. */
-  private observe(term: number, holder: PeerId | undefined): void {
-    if (term > this.highestSeen) {
-      this.highestSeen = term;
-      this.highestHolder = holder;
-    } else if (term === this.highestSeen && this.highestHolder === undefined) {
-      this.highestHolder = holder;
-    }
-  }
-
   /** Tell a leader we cannot follow the highest leadership we know of, so that it rises above it. */
   private hint(leader: PeerId): void {
     if (!this.adapter.send) return; // it will learn from our next proposal
@@ -334,9 +317,10 @@ class GossipElection implements Election {
   }
 
   private proposal(): ElectionWireMessage {
-    return this.highestHolder === undefined
-      ? { type: 'proposal', sender: this.id, term: this.highestSeen }
-      : { type: 'proposal', sender: this.id, term: this.highestSeen, holder: this.highestHolder };
+    const { term, holder } = this.known;
+    return holder === undefined
+      ? { type: 'proposal', sender: this.id, term }
+      : { type: 'proposal', sender: this.id, term, holder };
   }
 
   // ---- following ------------------------------------------------------------------------------------------
@@ -473,7 +457,7 @@ class GossipElection implements Election {
    */
   private hasLowerProposal(covering = false): boolean {
     for (const [proposer, term] of this.proposals) {
-      if (covering && term < this.highestSeen) continue;
+      if (covering && term < this.known.term) continue;
       if (this.excluded(proposer)) continue;
       if (compareIds(proposer, this.id) < 0 && this.inView(proposer)) return true;
     }
@@ -504,8 +488,7 @@ class GossipElection implements Election {
   private becomeLeader(reason: string): void {
     this.clearElectionTimers();
     this.timers.clear('sample', 'liveness');
-    this.currentTerm = this.highestSeen + 1;
-    this.observe(this.currentTerm, this.id);
+    this.currentTerm = this.known.next(this.id);
     this.leading = true;
     this.leader = this.id;
     this.phase = 'steady';
@@ -518,8 +501,7 @@ class GossipElection implements Election {
 
   /** Leadership under a new term above every term seen: a new fencing token, announced at once. */
   private raiseTerm(reason: string): void {
-    this.currentTerm = this.highestSeen + 1;
-    this.observe(this.currentTerm, this.id);
+    this.currentTerm = this.known.next(this.id);
     this.emit('term-changed', reason);
     this.notifyLeadership(true);
     this.declare();
@@ -611,41 +593,13 @@ class GossipElection implements Election {
         ? { type, at: this.clock.now(), leaderId: this.leader, term: this.currentTerm }
         : { type, at: this.clock.now(), leaderId: this.leader, term: this.currentTerm, reason };
     const state = this.state();
-    this.enqueue(() => {
-      for (const listener of [...this.listeners]) this.guard(() => listener(event, state));
-    });
+    for (const listener of [...this.listeners]) this.callbacks.run(() => listener(event, state));
   }
 
   private notifyLeadership(isLeader: boolean): void {
     const callback = this.onLeadershipChange;
     if (!callback) return;
     const info: LeadershipInfo = { term: this.currentTerm, leaderId: this.leader };
-    this.enqueue(() => this.guard(() => callback(isLeader, info)));
-  }
-
-  /**
-   * Runs callbacks in order after the state change that caused them is complete, so that a callback may call
-   * back into the election (e.g. yield from onLeadershipChange). Synchronous unless already inside a callback.
-   */
-  private enqueue(task: () => void): void {
-    this.outbox.push(task);
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      for (let next = this.outbox.shift(); next; next = this.outbox.shift()) next();
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** A throwing listener must not leave the machine half-way: rethrow it on its own, outside this call. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.clock.setTimeout(() => {
-        throw error;
-      }, 0);
-    }
+    this.callbacks.run(() => callback(isLeader, info));
   }
 }

@@ -74,7 +74,10 @@ export interface ElectionState {
   readonly term: number;
   /** Highest term this peer has seen in any message or held itself; a new leadership here takes this + 1. */
   readonly highestTermSeen: number;
-  /** starting: waiting for the view to settle; electing: collecting proposals; steady: leading or following. */
+  /**
+   * starting: waiting for the view to settle; electing: proposing, collecting proposals, or waiting for a
+   * named successor; steady: leading, following, or (while yielding) waiting for a leader; stopped.
+   */
   readonly phase: 'starting' | 'electing' | 'steady' | 'stopped';
   /** True while yielding (after {@link Election.yield}, until another leader appears or 6×T passes). */
   readonly yielding: boolean;
