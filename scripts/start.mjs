@@ -2,6 +2,8 @@
 // it, on one port. PORT and HOST change where it listens (default 127.0.0.1:5173); every other setting of
 // the signaling CLI (apps/signaling/src/main.ts, see its --help) passes through the environment.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureWebBuild, repoRoot, webDist } from './web-build.mjs';
@@ -13,6 +15,22 @@ try {
   process.exit(1);
 }
 
+/**
+ * The key that signs resume tokens must outlive a restart, or every tab's rejoin after `npm start` is run
+ * again is refused (`invalid-resume`) and the tab loses signaling for good. SIGNALING_KEY wins; otherwise a
+ * random key is made once and kept in .conclave/signaling.key (git-ignored, readable by the owner only).
+ */
+function signalingKey() {
+  if (process.env.SIGNALING_KEY) return process.env.SIGNALING_KEY;
+  const dir = join(repoRoot, '.conclave');
+  const file = join(dir, 'signaling.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('hex');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/signaling/src/main.ts')], {
   cwd: repoRoot,
   env: {
@@ -20,6 +38,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/
     PORT: process.env.PORT ?? '5173',
     HOST: process.env.HOST ?? '127.0.0.1',
     STATIC_DIR: webDist,
+    SIGNALING_KEY: signalingKey(),
   },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
