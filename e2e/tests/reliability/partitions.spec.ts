@@ -1,15 +1,48 @@
+import type { TestInfo } from '@playwright/test';
 import { recordDuration } from '../../support/measure';
 import { openTabs, roomUrl, uniqueRoom } from '../../support/tabs';
 import { expect, test } from '../../support/test';
 import { aliveThresholdMs } from '../../support/timing';
-import { expectAllAgree, expectGroupHolds, expectGroupLeaders } from './support/components';
+import {
+  expectAllAgree,
+  expectGroupHolds,
+  expectGroupLeaders,
+  type GroupAgreement,
+} from './support/components';
 import { healAll, partition } from './support/faults';
+import { recordOutcome } from './support/outcome';
 import { selfIds } from './support/room-probe';
 
 /** After a heal, the single leader must stay put this long (a livelock of rising terms would show). */
 const settledMs = 2 * aliveThresholdMs;
 
-test('a 3/3 split elects one leader per side; healing leaves one leader above both sides’ terms', async ({
+/**
+ * What a heal must give for term fencing to stay sound: the surviving leadership's term is above every
+ * other side's term (their leaders' writes are now fenced off), and not below its own side's. It need not
+ * rise above its own term: when the survivor already held the highest term, nothing it fenced changes.
+ * Records whether the survivor rose or kept its term.
+ */
+function expectSurvivorOutranks(
+  healed: GroupAgreement,
+  sides: readonly GroupAgreement[],
+  testInfo: TestInfo,
+): void {
+  for (const side of sides) {
+    if (side.leaderId === healed.leaderId) expect(healed.term).toBeGreaterThanOrEqual(side.term);
+    else expect(healed.term, `above the term of ${side.leaderId}'s side`).toBeGreaterThan(side.term);
+  }
+  const own = sides.find((side) => side.leaderId === healed.leaderId);
+  recordOutcome(
+    testInfo,
+    own === undefined
+      ? `a new leader under term ${healed.term}, above every side's`
+      : healed.term > own.term
+        ? `the survivor rose from term ${own.term} to ${healed.term}, above every side's`
+        : `the survivor kept term ${healed.term}, already the highest (sides: ${sides.map((side) => side.term).join(', ')})`,
+  );
+}
+
+test('a 3/3 split elects one leader per side; healing leaves one leader whose term outranks the other side', async ({
   context,
   signaling,
 }, testInfo) => {
@@ -39,7 +72,7 @@ test('a 3/3 split elects one leader per side; healing leaves one leader above bo
   await healAll(pages);
   const healed = await expectAllAgree(pages);
   recordDuration(testInfo, 'heal to one agreed leader', Date.now() - healedAt);
-  expect(healed.term).toBeGreaterThan(Math.max(left!.term, right!.term));
+  expectSurvivorOutranks(healed, [left!, right!], testInfo);
   await expectGroupHolds(pages, healed, settledMs, { exactViews: true });
 });
 
@@ -63,6 +96,6 @@ test('a 1/5 split with the leader alone: the five elect a new leader, the lone t
 
   await healAll(pages);
   const healed = await expectAllAgree(pages);
-  expect(healed.term).toBeGreaterThan(Math.max(alone!.term, rest!.term));
+  expectSurvivorOutranks(healed, [alone!, rest!], testInfo);
   await expectGroupHolds(pages, healed, settledMs, { exactViews: true });
 });
