@@ -86,7 +86,8 @@ async function main(): Promise<void> {
           `The Fabric-timings contender ran ${options.fabricReps} repetitions (the others ${options.reps}) to bound the run time.`,
         ]
       : []),
-    'Failover clocks start in Node (Date.now() just before page.close / Page.crash); agreement times come from the pages (performance.timeOrigin + now()).',
+    'Graceful failover starts when the closing leader page starts to go away (its first beforeunload/pagehide listener, relayed by the other tabs); "from page.close()" adds the browser\'s own delay. Crash failover starts in Node just before CDP Page.crash. Agreement times come from the pages (performance.timeOrigin + now()).',
+    'First leader is clamped at 0 when the room agreed before the last link opened (the raw value is in the JSON); "navigation → agreed leader" shows start-up as a user sees it.',
   ];
   const report: BenchReport = {
     date,

@@ -6,6 +6,7 @@ import { median, ratio, type Summary, summarize } from './stats';
 export const latencyFigures = [
   'firstLeaderMs',
   'gracefulMs',
+  'gracefulFromCloseMs',
   'crashMs',
   'newcomerMs',
   'meshMs',
@@ -16,6 +17,7 @@ export type LatencyFigure = (typeof latencyFigures)[number];
 export const figureLabels: Readonly<Record<LatencyFigure | SteadyFigure, string>> = {
   firstLeaderMs: 'first leader (ms)',
   gracefulMs: 'graceful failover (ms)',
+  gracefulFromCloseMs: 'graceful, from page.close() (ms)',
   crashMs: 'crash failover (ms)',
   newcomerMs: 'newcomer (ms)',
   meshMs: 'mesh formed / tabs loaded (ms)',

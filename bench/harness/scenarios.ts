@@ -57,8 +57,15 @@ export interface RepetitionResult {
   readonly firstLeaderRawMs: number | undefined;
   /** From the first navigation to every tab agreeing on one leader (start-up as a user sees it). */
   readonly leaderFromStartMs: Sample;
-  /** Leader page closed (pagehide runs) → the remaining tabs agree on a new leader. */
+  /**
+   * The leader page starts to go away (its beforeunload/pagehide) → the remaining tabs agree on a new leader;
+   * from the close call when no tab heard the leader leave.
+   */
   readonly gracefulMs: Sample;
+  /** The same from Node's `page.close()` call: includes the browser's own time to start closing the tab. */
+  readonly gracefulFromCloseMs: Sample;
+  /** When the closing leader's beforeunload and pagehide ran, after the close call (ms); for the timeline. */
+  readonly gracefulDetail: { readonly leavingMs?: number; readonly pagehideMs?: number } | undefined;
   /** A new tab joins a room with a leader → it shows that leader (from its first link open / load). */
   readonly newcomerMs: Sample;
   /** Leader renderer crashed (CDP Page.crash) → the remaining tabs agree on a new leader. */
@@ -177,6 +184,8 @@ class Repetition {
       firstLeaderRawMs: undefined as number | undefined,
       leaderFromStartMs: 'skipped' as Sample,
       gracefulMs: 'skipped' as Sample,
+      gracefulFromCloseMs: 'skipped' as Sample,
+      gracefulDetail: undefined as RepetitionResult['gracefulDetail'],
       newcomerMs: 'skipped' as Sample,
       crashMs: 'skipped' as Sample,
       steady: undefined as SteadyResult | undefined,
@@ -219,7 +228,7 @@ class Repetition {
       );
     }
 
-    // Graceful failover: close the leader's page so pagehide runs.
+    // Graceful failover: close the leader's page so beforeunload and pagehide run.
     const graceful = this.leaderTab(agreed);
     this.tracker.retire(graceful);
     const closedAt = this.act(`close leader tab ${graceful.index}`);
@@ -231,11 +240,22 @@ class Repetition {
     );
     if (agreed === 'timeout') {
       result.gracefulMs = 'timeout';
+      result.gracefulFromCloseMs = 'timeout';
       this.say('graceful failover: timeout');
       return this.finish(result);
     }
-    result.gracefulMs = agreed.at - closedAt;
-    this.say(`graceful failover ${Math.round(result.gracefulMs)} ms`);
+    result.gracefulFromCloseMs = agreed.at - closedAt;
+    if (graceful.leavingAt === undefined) this.problems.push('no tab heard the closed leader leave');
+    result.gracefulMs = agreed.at - (graceful.leavingAt ?? closedAt);
+    result.gracefulDetail = {
+      ...(graceful.leavingAt !== undefined ? { leavingMs: graceful.leavingAt - closedAt } : {}),
+      ...(graceful.pagehideAt !== undefined ? { pagehideMs: graceful.pagehideAt - closedAt } : {}),
+    };
+    this.say(
+      `graceful failover ${Math.round(result.gracefulMs)} ms from leaving, ${Math.round(result.gracefulFromCloseMs)} ms ` +
+        `from page.close() (beforeunload +${Math.round(result.gracefulDetail.leavingMs ?? Number.NaN)}, ` +
+        `pagehide +${Math.round(result.gracefulDetail.pagehideMs ?? Number.NaN)})`,
+    );
     await this.checkpoint('graceful failover');
 
     // Newcomer: one more tab joins the room that has a leader.

@@ -18,6 +18,10 @@ export interface Tab {
   leaderId: string | undefined;
   term: number;
   leaderSince: number;
+  /** When the page started to go away: its first beforeunload or pagehide (reported by the other tabs). */
+  leavingAt: number | undefined;
+  /** When its pagehide fired (Conclave hands over there). */
+  pagehideAt: number | undefined;
   readonly events: BenchEvent[];
   readonly problems: string[];
 }
@@ -50,6 +54,8 @@ export class TabTracker {
       leaderId: undefined,
       term: 0,
       leaderSince: Number.NaN,
+      leavingAt: undefined,
+      pagehideAt: undefined,
       events: [],
       problems: [],
     };
@@ -70,8 +76,17 @@ export class TabTracker {
       this.invalidReports += 1;
       return;
     }
-    if (!tab.alive) return;
     const event = parsed.data;
+    if (event.kind === 'peer-leaving') {
+      const closing = this.tabs.find((candidate) => candidate.selfId === event.selfId);
+      if (closing) {
+        closing.leavingAt = Math.min(closing.leavingAt ?? event.at, event.at);
+        if (event.event === 'pagehide') closing.pagehideAt = event.at;
+        this.notify();
+      }
+      return;
+    }
+    if (!tab.alive) return;
     if (tab.events.length < maxEventsPerTab) tab.events.push(event);
     switch (event.kind) {
       case 'ready':
@@ -89,6 +104,10 @@ export class TabTracker {
         break;
       case 'problem':
         tab.problems.push(event.message);
+        break;
+      case 'leaving':
+        tab.leavingAt = Math.min(tab.leavingAt ?? event.at, event.at);
+        if (event.event === 'pagehide') tab.pagehideAt = event.at;
         break;
     }
     this.notify();

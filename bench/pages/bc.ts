@@ -9,11 +9,11 @@ import { epochNow } from './clock';
 import { pageParams, Reporter } from './reporter';
 import { installTrafficCounters, statusChannelSuffix } from './traffic';
 
-const reporter = new Reporter(installTrafficCounters());
+const { room } = pageParams();
+const reporter = new Reporter(installTrafficCounters(), room);
 const statusElement = document.getElementById('status');
 
 function main(): void {
-  const { room } = pageParams();
   const selfId = crypto.randomUUID();
   const channel = new LibraryChannel(room);
   const elector = createLeaderElection(channel);
@@ -39,7 +39,7 @@ function main(): void {
   };
   elector.onduplicate = () => reporter.problem('broadcast-channel reported a duplicate leader');
 
-  reporter.report({ kind: 'ready', at: epochNow(), selfId });
+  reporter.ready(selfId);
   announce({ type: 'who-leads' });
   elector
     .awaitLeadership()

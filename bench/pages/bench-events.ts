@@ -16,6 +16,15 @@ export const benchEventSchema = z.discriminatedUnion('kind', [
     leaderId: z.string().min(1).max(128).optional(),
     term: z.number().int().nonnegative(),
   }),
+  /** The page started to go away: its first `beforeunload` or `pagehide` listener ran (before the implementation's). */
+  z.strictObject({ kind: z.literal('leaving'), at: z.number(), event: z.enum(['beforeunload', 'pagehide']) }),
+  /** Another tab of the room (`selfId`) told this one that it started to go away at `at`. */
+  z.strictObject({
+    kind: z.literal('peer-leaving'),
+    at: z.number(),
+    event: z.enum(['beforeunload', 'pagehide']),
+    selfId: z.string().min(1).max(128),
+  }),
   /** Something the harness should show (an exception in the page, a duplicate leader...). */
   z.strictObject({ kind: z.literal('problem'), at: z.number(), message: z.string().max(2000) }),
 ]);

@@ -10,7 +10,7 @@ import { installTrafficCounters, type SentMessage } from './traffic';
 
 const params = pageParams();
 const sendLog: SentMessage[] | undefined = params.trace ? [] : undefined;
-const reporter = new Reporter(installTrafficCounters(sendLog));
+const reporter = new Reporter(installTrafficCounters(sendLog), params.room);
 if (sendLog) reporter.state.sends = () => sendLog;
 const statusElement = document.getElementById('status');
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   });
   reporter.state.timeline = () => room.snapshot().events;
   reporter.state.stats = () => room.stats();
-  reporter.report({ kind: 'ready', at: epochNow(), selfId: room.id });
+  reporter.ready(room.id);
 
   let openLinks = -1;
   let leaderId: string | undefined;

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { BenchEvent, TrafficCounters } from './bench-events';
 import { epochNow } from './clock';
+import { statusChannelSuffix } from './traffic';
 
 /** The bench state a page keeps on `window.bench` (read by the harness with `page.evaluate`). */
 export interface BenchWindowState {
@@ -24,17 +26,52 @@ declare global {
 
 const logLimit = 2_000;
 
-/** Records events on `window.bench` and pushes them to the harness as they happen. */
+/** What a closing page tells the other tabs (bench-internal; counted with the bench status traffic). */
+const leavingNoticeSchema = z.strictObject({
+  type: z.literal('leaving'),
+  event: z.enum(['beforeunload', 'pagehide']),
+  selfId: z.string().min(1).max(128),
+  at: z.number(),
+});
+
+/**
+ * Records events on `window.bench` and pushes them to the harness as they happen. A closing page's own
+ * report does not reach the harness (Playwright drops bindings of a closing page), so the page also tells the
+ * other tabs of the room over a bench-only BroadcastChannel and they report it.
+ */
 export class Reporter {
   readonly state: BenchWindowState;
+  private selfId: string | undefined;
 
-  constructor(traffic: TrafficCounters) {
+  constructor(traffic: TrafficCounters, room: string) {
     this.state = { log: [], traffic };
     window.bench = this.state;
     window.addEventListener('error', (event) => this.problem(`error: ${event.message}`));
     window.addEventListener('unhandledrejection', (event) =>
       this.problem(`unhandled rejection: ${String(event.reason)}`),
     );
+    const control = new BroadcastChannel(`${room}:control${statusChannelSuffix}`);
+    control.onmessage = (message: MessageEvent<unknown>) => {
+      const notice = leavingNoticeSchema.safeParse(message.data);
+      if (!notice.success) return;
+      const { at, event, selfId } = notice.data;
+      this.report({ kind: 'peer-leaving', at, event, selfId });
+    };
+    // Registered before the implementation's own listeners, so they mark the moment the page starts to go away:
+    // broadcast-channel leaves on beforeunload, Conclave on pagehide; the harness keeps both.
+    const leaving = (event: 'beforeunload' | 'pagehide'): void => {
+      const at = epochNow();
+      this.report({ kind: 'leaving', at, event });
+      if (this.selfId) control.postMessage({ type: 'leaving', event, selfId: this.selfId, at });
+    };
+    window.addEventListener('beforeunload', () => leaving('beforeunload'));
+    window.addEventListener('pagehide', () => leaving('pagehide'));
+  }
+
+  /** The page has joined as `selfId`. */
+  ready(selfId: string): void {
+    this.selfId = selfId;
+    this.report({ kind: 'ready', at: epochNow(), selfId });
   }
 
   report(event: BenchEvent): void {
