@@ -36,7 +36,9 @@ export function sourceSnapshot(ref: string | undefined): { info: SourceInfo; ali
   const root = `${snapshotsDir}/${commit}`;
   if (!existsSync(root)) {
     mkdirSync(root, { recursive: true });
-    const archive = execFileSync('git', ['archive', commit, ...packages.map((name) => `packages/${name}`)], {
+    // The root tsconfig too: the packages' tsconfigs extend it and the bundler reads them.
+    const paths = ['tsconfig.json', ...packages.map((name) => `packages/${name}`)];
+    const archive = execFileSync('git', ['archive', commit, ...paths], {
       cwd: repoRoot,
       maxBuffer: 256 * 2 ** 20,
     });
