@@ -16,7 +16,7 @@ import { ResumeTokens } from './resume-token';
 import { RoomDirectory } from './room-directory';
 import { LocalRoomLock } from './room-lock';
 import { RoomService } from './room-service';
-import type { SignalingIo } from './types';
+import type { SignalingIo, SignalingSocket } from './types';
 
 /** A running signaling server. */
 export interface SignalingServer {
@@ -110,12 +110,18 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
     rawSocket.request = null;
   });
   io.on('takeover', (room, id, ack) => ack(directory.evictLocal(room, id)));
+  // One pair of listeners shared by every socket (Socket.IO calls them with `this` = the socket): no
+  // closures per connection.
+  function onEvent(this: SignalingSocket, event: unknown, ...args: unknown[]): void {
+    void dispatcher.dispatch(this, event, args);
+  }
+  function onDisconnect(this: SignalingSocket): void {
+    rooms.disconnected(this);
+    limiter.forget(this.id);
+  }
   io.on('connection', (socket) => {
-    socket.onAny((event: unknown, ...args: unknown[]) => void dispatcher.dispatch(socket, event, args));
-    socket.on('disconnect', () => {
-      rooms.disconnected(socket);
-      limiter.forget(socket.id);
-    });
+    socket.onAny(onEvent);
+    socket.on('disconnect', onDisconnect);
   });
 
   try {
