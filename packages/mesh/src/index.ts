@@ -9,11 +9,18 @@ export { FaultTable, type PeerFault, type RawSender } from './fault-injector';
 export { joinRoom } from './join-room';
 export { type MeshTimings, meshLimits, meshTimings } from './limits';
 export type { Link, LinkCallbacks, LinkFactory } from './link';
+export type { LinkSignal, SimplePeerSignal } from './link-signal';
+export type { Listeners } from './listeners';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
 export type { MeshStats } from './mesh-stats';
-export type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
+export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
 export { MeshRoom } from './room';
 export type * from './room-types';
 export type { SignalingStats } from './signaling-client';
-export { MeshPayloadError } from './wire';
-export { createTimerClock, type TimerClock, type TimerClockOptions } from './worker-clock';
+export { type Envelope, MeshPayloadError } from './wire';
+export {
+  createTimerClock,
+  type TimerClock,
+  type TimerClockOptions,
+  type WorkerLike,
+} from './worker-clock';

@@ -24,6 +24,13 @@ const joinRoomOptionsSchema = z.object({
   timers: z.enum(['worker', 'page']).optional(),
   faults: z.boolean().optional(),
   joinTimeoutMs: z.number().int().min(100).max(300_000).optional(),
+  sharedWork: z
+    .object({
+      takeoverSyncMs: z.number().int().min(0).max(60_000).optional(),
+      onError: z.function().optional(),
+      callDefaults: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
 });
 
 const defaultJoinTimeoutMs = 10_000;
@@ -86,6 +93,7 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     }),
     election: options.election,
     faults: options.faults,
+    sharedWork: options.sharedWork,
   });
   installPageHide(room);
   return room;

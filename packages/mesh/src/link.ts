@@ -1,8 +1,8 @@
 import type { PeerId } from '@conclave/election';
 import type { SimplePeerSignal } from './link-signal';
+import type { LinkState } from './room-types';
 
-/** A link's lifecycle: negotiating, data channel open, or gone for good (a link never reopens). */
-export type LinkState = 'connecting' | 'open' | 'closed';
+export type { LinkState };
 
 /** What a link reports to the mesh. None of these is called after the mesh called {@link Link.destroy}. */
 export interface LinkCallbacks {
@@ -18,7 +18,7 @@ export interface LinkCallbacks {
 
 /**
  * One data-channel connection to one remote peer. `packages/mesh` implements it with simple-peer
- * ({@link createSimplePeerLink}); tests implement it in memory.
+ * (`simplePeerLinkFactory`); tests implement it in memory.
  */
 export interface Link {
   readonly peer: PeerId;

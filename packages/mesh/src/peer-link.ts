@@ -9,6 +9,7 @@ export type SimplePeerConstructor = new (options: SimplePeer.Options) => SimpleP
 /** WebRTC classes for environments without them (Node: `@roamhq/wrtc`); simple-peer's `wrtc` option. */
 export type WrtcImplementation = NonNullable<SimplePeer.Options['wrtc']>;
 
+/** Options of the simple-peer link factory. */
 export interface SimplePeerLinkOptions {
   /** STUN/TURN servers; `[]` means host candidates only (one machine or one LAN). */
   iceServers: RTCIceServer[];

@@ -1,5 +1,5 @@
 import type { ElectionConfig, ElectionEvent, ElectionStats, PeerId, Role } from '@conclave/election';
-import type { RoomCore } from '@conclave/shared-work';
+import type { LeaderWorkApi, LeaderWorkOptions, RoomCore, SharedWorkStats } from '@conclave/shared-work';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { MeshStats } from './mesh-stats';
 import type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
@@ -24,6 +24,11 @@ export interface JoinRoomOptions {
   /** How long the first join may take before `joinRoom` rejects with a `timeout` error. Default 10 s. */
   joinTimeoutMs?: number;
   /**
+   * Options of the room's leader work ({@link Room.runWhileLeader} and the rest): `onError`,
+   * `takeoverSyncMs`, `callDefaults`. Its clock is the election's.
+   */
+  sharedWork?: Omit<LeaderWorkOptions, 'clock'>;
+  /**
    * Advanced, for Node tests and benchmarks: WebRTC classes where the platform has none
    * (e.g. `import wrtc from '@roamhq/wrtc'`), passed to simple-peer's `wrtc` option.
    */
@@ -35,6 +40,7 @@ export interface JoinRoomOptions {
 }
 
 export type SignalingStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+/** A link's lifecycle: negotiating, data channel open, or gone for good (a link never reopens). */
 export type LinkState = 'connecting' | 'open' | 'closed';
 
 export interface PeerInfo {
@@ -89,8 +95,12 @@ export interface FaultInjector {
   rawSend(peer: PeerId, text: string): boolean;
 }
 
-/** A joined room: the election's state and events, the mesh, and the leader-work API. */
-export interface Room extends RoomCore {
+/**
+ * A joined room: the election's state and events, the mesh, and the leader-work API of
+ * `@conclave/shared-work` ({@link LeaderWorkApi}: `runWhileLeader`, `callLeader`, `callLeaderDetailed`,
+ * `serve`, `shared`), which runs on the room's own election.
+ */
+export interface Room extends RoomCore, LeaderWorkApi {
   readonly id: PeerId;
   readonly name: string;
   snapshot(): RoomSnapshot;
@@ -98,7 +108,10 @@ export interface Room extends RoomCore {
   subscribe(listener: () => void): () => void;
   /** Step aside as leader (no-op when following). */
   yield(): void;
-  /** Hand over (if leading), close every link and leave the signaling room. */
+  /**
+   * Hand over (if leading; leader tasks abort first), dispose the leader work, close every link and leave
+   * the signaling room.
+   */
   leave(): Promise<void>;
   /** Present only when joined with `faults: true`. */
   readonly faults: FaultInjector | undefined;
@@ -111,6 +124,8 @@ export interface RoomStats {
   readonly mesh: MeshStats;
   readonly signaling: SignalingStats;
   readonly election: ElectionStats;
+  /** The leader work's messages, calls and tasks. */
+  readonly sharedWork: SharedWorkStats;
   /** Where the election's timers run (see {@link JoinRoomOptions.timers}). */
   readonly timers: 'worker' | 'page';
 }

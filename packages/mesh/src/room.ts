@@ -1,5 +1,17 @@
 import { createElection, type Election, type ElectionConfig, type PeerId } from '@conclave/election';
-import type { Leadership } from '@conclave/shared-work';
+import {
+  type CallHandler,
+  type CallOptions,
+  createLeaderWork,
+  type LeaderCallResult,
+  type Leadership,
+  type LeaderTask,
+  type LeaderWork,
+  type LeaderWorkOptions,
+  type ServeOptions,
+  type SharedOptions,
+  type SharedValue,
+} from '@conclave/shared-work';
 import { meshElectionAdapter } from './election-adapter';
 import { EventLog } from './event-log';
 import { FaultTable } from './fault-injector';
@@ -19,16 +31,34 @@ import type {
 import type { JoinedRoom, SignalingClient } from './signaling-client';
 import type { TimerClock } from './worker-clock';
 
+/** The part of the {@link SignalingClient} a room uses (tests pass an in-memory one). */
+export type RoomSignaling = Pick<
+  SignalingClient,
+  | 'onStatus'
+  | 'onPeerJoined'
+  | 'onPeerLeft'
+  | 'onSignal'
+  | 'onRejoined'
+  | 'onFatal'
+  | 'status'
+  | 'stats'
+  | 'signal'
+  | 'leave'
+  | 'close'
+>;
+
 /** What {@link createRoom} assembles (joinRoom builds it; tests may build it with fakes). */
 export interface RoomParts {
   readonly name: string;
-  readonly signaling: SignalingClient;
+  readonly signaling: RoomSignaling;
   readonly joined: JoinedRoom;
   readonly createLink: LinkFactory;
   readonly clock: TimerClock;
   readonly election?: Partial<ElectionConfig> | undefined;
   readonly faults?: boolean | undefined;
   readonly timings?: Partial<MeshTimings> | undefined;
+  /** Options of the room's leader work (`clock` is the room's own). Tests shorten `takeoverSyncMs`. */
+  readonly sharedWork?: Omit<LeaderWorkOptions, 'clock'> | undefined;
 }
 
 /** How long {@link Room.leave} waits for the goodbye messages to leave the data channels. */
@@ -41,17 +71,18 @@ export function createRoom(parts: RoomParts): MeshRoom {
 }
 
 /**
- * A joined room: the signaling client, the mesh and the election, wired together, seen through an immutable,
- * cached {@link RoomSnapshot} (a new object only after a change) and the {@link Room} API.
+ * A joined room: the signaling client, the mesh, the election and the leader work, wired together, seen
+ * through an immutable, cached {@link RoomSnapshot} (a new object only after a change) and the {@link Room} API.
  */
 export class MeshRoom implements Room {
   readonly id: PeerId;
   readonly name: string;
   readonly faults: FaultInjector | undefined;
-  readonly #signaling: SignalingClient;
+  readonly #signaling: RoomSignaling;
   readonly #clock: TimerClock;
   readonly #mesh: Mesh;
   readonly #election: Election;
+  readonly #work: LeaderWork;
   readonly #events = new EventLog<RoomEvent>(meshLimits.maxEvents);
   readonly #listeners = new Listeners<[]>();
   readonly #leadershipListeners = new Listeners<[leadership: Leadership]>();
@@ -62,6 +93,7 @@ export class MeshRoom implements Room {
   #left = false;
   readonly #cleanups: Array<() => void> = [];
 
+  /** @internal Rooms come from {@link joinRoom}. */
   constructor(parts: RoomParts) {
     this.id = parts.joined.id;
     this.name = parts.name;
@@ -109,6 +141,9 @@ export class MeshRoom implements Room {
       this.#push({ ...event, source: 'election' });
       this.#checkLeadership();
     });
+    // The leader work runs on the election's clock (a Worker's timers: not throttled in a hidden tab) and
+    // sees the room only through its RoomCore side, like any other layer would.
+    this.#work = createLeaderWork(this, { ...parts.sharedWork, clock: this.#clock });
     this.#meshEvent('joined');
     mesh.joined(parts.joined.peers);
   }
@@ -152,6 +187,7 @@ export class MeshRoom implements Room {
       mesh: this.#mesh.stats(),
       signaling: this.#signaling.stats(),
       election: this.#election.stats(),
+      sharedWork: this.#work.stats(),
       timers: this.#clock.kind,
     });
   }
@@ -161,9 +197,10 @@ export class MeshRoom implements Room {
   }
 
   /**
-   * Leaves gracefully: stops the election first (a leader's abdication names its successor), says `bye` on
-   * every link, waits up to 250 ms for those to be sent, destroys the links, leaves the signaling room and
-   * disconnects. Idempotent: later calls return the same promise.
+   * Leaves gracefully: stops the election first (a leader's abdication names its successor, and its leader
+   * tasks abort with the leadership, reason `lost`), then disposes the leader work (pending calls reject with
+   * `disposed`), says `bye` on every link, waits up to 250 ms for those to be sent, destroys the links, leaves
+   * the signaling room and disconnects. Idempotent: later calls return the same promise.
    */
   leave(): Promise<void> {
     this.#leaving ??= this.#leave();
@@ -178,6 +215,7 @@ export class MeshRoom implements Room {
     if (this.#left) return;
     this.#left = true;
     this.#election.stop();
+    this.#work.dispose();
     this.#mesh.sayBye();
     this.#teardown();
     this.#signaling.close();
@@ -189,6 +227,36 @@ export class MeshRoom implements Room {
   onLeft(cleanup: () => void): void {
     if (this.#left) cleanup();
     else this.#cleanups.push(cleanup);
+  }
+
+  // ---- LeaderWorkApi: delegated to the room's leader work -------------------------------------------
+
+  runWhileLeader(task: LeaderTask): () => void {
+    return this.#work.runWhileLeader(task);
+  }
+
+  callLeader<T = unknown>(method: string, args?: unknown, options?: CallOptions): Promise<T> {
+    return this.#work.callLeader<T>(method, args, options);
+  }
+
+  callLeaderDetailed<T = unknown>(
+    method: string,
+    args?: unknown,
+    options?: CallOptions,
+  ): Promise<LeaderCallResult<T>> {
+    return this.#work.callLeaderDetailed<T>(method, args, options);
+  }
+
+  serve<A = unknown, R = unknown>(
+    method: string,
+    handler: CallHandler<A, R>,
+    options?: ServeOptions<A>,
+  ): () => void {
+    return this.#work.serve(method, handler, options);
+  }
+
+  shared<T = unknown>(name: string, options?: SharedOptions<T>): SharedValue<T> {
+    return this.#work.shared(name, options);
   }
 
   // ---- RoomCore ----------------------------------------------------------------------------------------
@@ -231,6 +299,7 @@ export class MeshRoom implements Room {
     if (this.#left) return;
     this.#left = true;
     this.#election.stop();
+    this.#work.dispose();
     this.#mesh.sayBye();
     await this.#drain();
     this.#teardown();

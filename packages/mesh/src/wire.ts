@@ -87,7 +87,10 @@ export function decodeEnvelope(raw: unknown, maxBytes: number = meshLimits.maxMe
     : { ok: false, reason: 'bad-shape' };
 }
 
-/** Thrown by {@link encodeEnvelope} for an envelope that cannot be sent (not JSON, or too large). */
+/**
+ * Thrown when a payload cannot be sent ({@link Room.sendTo}, {@link Room.broadcast}, the mesh's own sends): it
+ * has no JSON form, or its envelope is larger than {@link meshLimits.maxMessageBytes}.
+ */
 export class MeshPayloadError extends TypeError {
   override readonly name = 'MeshPayloadError';
 }

@@ -1,6 +1,7 @@
 import { type SignalingServer, startSignalingServer } from '@conclave/signaling';
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { JoinRoomError } from '../src/errors';
 import { joinRoom } from '../src/join-room';
 import type { JoinRoomOptions, Room } from '../src/room-types';
@@ -188,6 +189,40 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     await vi.waitFor(() => expect(other.snapshot().peers).toEqual([]), { timeout: 2_000, interval: 5 });
     await untilAgreed([other]);
     expect(performance.now() - hiddenAt).toBeLessThan(500);
+  });
+
+  it('runs leader work through joinRoom: the leader counts, the follower sees it and calls the leader', async () => {
+    const srv = await server();
+    const [a, b] = await Promise.all([
+      tab(srv.url, 'work', { sharedWork: { takeoverSyncMs: 100 } }),
+      tab(srv.url, 'work', { sharedWork: { takeoverSyncMs: 100 } }),
+    ]);
+    const agreed = await untilAgreed([a!, b!]);
+    const seen = new Map<string, number[]>();
+    for (const room of [a!, b!]) {
+      const counter = room.shared('counter', { schema: z.number().int() });
+      const values: number[] = [];
+      seen.set(room.id, values);
+      counter.subscribe(({ value }) => values.push(value));
+      room.runWhileLeader(({ signal, term }) => {
+        const timer = setInterval(() => counter.publish((counter.get()?.value ?? 0) + 1, { term }), 20);
+        signal.addEventListener('abort', () => clearInterval(timer));
+      });
+      room.serve('whoami', () => room.id);
+    }
+    const follower = [a!, b!].find((room) => room.id !== agreed.id)!;
+    await vi.waitFor(() => expect(seen.get(follower.id)!.length).toBeGreaterThanOrEqual(3), {
+      timeout: 5_000,
+    });
+    const values = seen.get(follower.id)!;
+    expect(values).toEqual(values.map((_, index) => values[0]! + index));
+    await expect(follower.callLeaderDetailed('whoami')).resolves.toMatchObject({
+      value: agreed.id,
+      leaderId: agreed.id,
+      term: agreed.term,
+    });
+    expect(follower.stats().sharedWork.runningTasks).toBe(0);
+    expect([a!, b!].find((room) => room.id === agreed.id)!.stats().sharedWork.runningTasks).toBe(1);
   });
 
   it('refuses bad options and environments without WebRTC with typed errors, starting nothing', async () => {
