@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   }
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const source = sourceSnapshot(options.ref);
   progress(
     `building pages from ${source.info.ref} (${source.info.commit.slice(0, 10)}${source.info.dirty ? ', with uncommitted changes' : ''})`,
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       browser: browserVersion,
+      loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
     },
     source: source.info,
     options: { ...options },

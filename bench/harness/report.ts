@@ -23,6 +23,8 @@ export interface BenchReport {
     readonly memoryGiB: number;
     readonly node: string;
     readonly browser: string;
+    /** 1-minute load average at the start and end of the run: other work on the machine skews the numbers. */
+    readonly loadAverage: { readonly start: number; readonly end: number };
   };
   readonly source: SourceInfo;
   readonly options: Readonly<Record<string, unknown>>;
@@ -116,7 +118,8 @@ export function goalLines(report: BenchReport): string[] {
 /** The summary printed at the end of a run. */
 export function printableReport(report: BenchReport): string {
   return [
-    `Conclave bench ${report.startedAt} (${Math.round(report.durationSeconds)} s; ${report.machine.cpus} cores, ${report.machine.browser})`,
+    `Conclave bench ${report.startedAt} (${Math.round(report.durationSeconds)} s; ${report.machine.cpus} cores, ${report.machine.browser}; ` +
+      `load average ${report.machine.loadAverage.start.toFixed(1)} at start, ${report.machine.loadAverage.end.toFixed(1)} at end)`,
     `Code: ${report.source.ref} at ${report.source.commit.slice(0, 10)}${report.source.dirty ? ' + uncommitted changes' : ''}`,
     `Medians (min–max) over repetitions: ${report.contenders.map((c) => `${c.label} ×${c.reps}`).join(', ')}`,
     '',
