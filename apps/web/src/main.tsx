@@ -2,6 +2,7 @@ import { JoinRoomError, joinRoom } from '@conclave/mesh';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
+import { recordCounterLog } from './counter-log';
 import { exposeForTests } from './expose-for-tests';
 import { readPageOptions } from './page-options';
 import { createRoomSession } from './room-session';
@@ -21,7 +22,11 @@ const session = createRoomSession({
   // Signaling unreachable: keep trying (with backoff). A refusal (forbidden, room-full...) is final.
   isRetryable: (error) => error instanceof JoinRoomError && error.code === 'timeout',
 });
-if (options.test) exposeForTests(session);
+if (options.test) {
+  exposeForTests(session);
+  window.conclaveCounterLog = [];
+  recordCounterLog(session, window.conclaveCounterLog);
+}
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

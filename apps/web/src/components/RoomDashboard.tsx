@@ -6,7 +6,7 @@ import { Controls } from './Controls';
 import { ElectionCard } from './ElectionCard';
 import { MeshGraph } from './MeshGraph';
 import { PeerList } from './PeerList';
-import { SharedWorkSlot } from './SharedWorkSlot';
+import { SharedCounter } from './SharedCounter';
 import { StatusBanner } from './StatusBanner';
 import { Timeline } from './Timeline';
 
@@ -37,7 +37,7 @@ export function RoomDashboard({ room, session, leaving }: RoomDashboardProps) {
         </div>
         <div className="column">
           <MeshGraph snapshot={snapshot} />
-          <SharedWorkSlot room={room} />
+          <SharedCounter room={room} />
         </div>
         <div className="column">
           <Timeline events={snapshot.events} />

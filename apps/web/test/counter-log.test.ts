@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { type CounterLogEntry, maxCounterLogEntries, recordCounterLog } from '../src/counter-log';
+import type { SessionState } from '../src/room-session';
+import { sharedCounter } from '../src/shared-counter';
+import { soloRoom } from './solo-room';
+
+/** A session whose state the test sets. */
+function fakeSession(initial: SessionState) {
+  let state = initial;
+  const listeners = new Set<() => void>();
+  return {
+    state: () => state,
+    subscribe: (listener: () => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(next: SessionState) {
+      state = next;
+      for (const listener of [...listeners]) listener();
+    },
+  };
+}
+
+describe('recordCounterLog', () => {
+  it('logs the value held at join, then every value accepted, across a leave and a rejoin', () => {
+    const first = soloRoom();
+    first.lead(1);
+    sharedCounter(first.room).publish(1, { term: 1 });
+    const session = fakeSession({ status: 'joined', room: first.room });
+    const log: CounterLogEntry[] = [];
+    recordCounterLog(session, log);
+    sharedCounter(first.room).publish(2, { term: 1 });
+    session.set({ status: 'leaving', room: first.room });
+    sharedCounter(first.room).publish(3, { term: 1 });
+    session.set({ status: 'left' });
+    sharedCounter(first.room).publish(99, { term: 1 }); // after leaving: not this tab's view any more
+
+    const second = soloRoom();
+    second.lead(2);
+    sharedCounter(second.room).publish(3, { term: 2 });
+    session.set({ status: 'joined', room: second.room });
+    sharedCounter(second.room).publish(4, { term: 2 });
+    expect(log).toEqual([
+      { value: 1, term: 1, version: 1 },
+      { value: 2, term: 1, version: 2 },
+      { value: 3, term: 1, version: 3 },
+      { value: 3, term: 2, version: 1 },
+      { value: 4, term: 2, version: 2 },
+    ]);
+  });
+
+  it('records a value handed over again (same term and version) once', () => {
+    const first = soloRoom();
+    first.lead(1);
+    sharedCounter(first.room).publish(5, { term: 1 });
+    const session = fakeSession({ status: 'joined', room: first.room });
+    const log: CounterLogEntry[] = [];
+    recordCounterLog(session, log);
+    const second = soloRoom();
+    second.lead(1);
+    sharedCounter(second.room).publish(5, { term: 1 });
+    session.set({ status: 'joined', room: second.room });
+    expect(log).toEqual([{ value: 5, term: 1, version: 1 }]);
+  });
+
+  it(`keeps the newest ${maxCounterLogEntries} entries`, () => {
+    const solo = soloRoom();
+    solo.lead(1);
+    const log: CounterLogEntry[] = [];
+    recordCounterLog(fakeSession({ status: 'joined', room: solo.room }), log);
+    const counter = sharedCounter(solo.room);
+    for (let value = 1; value <= maxCounterLogEntries + 5; value++) counter.publish(value, { term: 1 });
+    expect(log).toHaveLength(maxCounterLogEntries);
+    expect(log[0]?.value).toBe(6);
+    expect(log.at(-1)?.value).toBe(maxCounterLogEntries + 5);
+  });
+});
