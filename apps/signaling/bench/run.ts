@@ -51,7 +51,9 @@ function ask<R extends { type: string }>(child: ChildProcess, request: object | 
 }
 
 async function step(clients: number) {
-  const server = fork(here('./server-process.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_SERVER_ARGS?.split(' ') ?? [])] });
+  const server = fork(here('./server-process.ts'), [], {
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_SERVER_ARGS?.split(' ') ?? [])],
+  });
   const { url } = await ask<Extract<ServerReport, { type: 'listening' }>>(server, undefined, 'listening');
   const measure = () =>
     ask<Extract<ServerReport, { type: 'measured' }>>(

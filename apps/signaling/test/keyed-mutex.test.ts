@@ -15,7 +15,8 @@ describe('KeyedMutex', () => {
             mutex.run(task.key, async () => {
               expect(running.has(task.key)).toBe(false);
               running.add(task.key);
-              (order[task.key] ??= []).push(index);
+              order[task.key] ??= [];
+              order[task.key]!.push(index);
               for (let n = 0; n < task.yields; n++) await Promise.resolve();
               running.delete(task.key);
               if (task.fails) throw new Error(`task ${index}`);
