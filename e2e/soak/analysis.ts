@@ -25,11 +25,28 @@ export interface LifeTrace {
   readonly endedAt?: number | undefined;
 }
 
-/** A stretch of time in which something held, with the leaders involved. */
+/** A stretch of time in which two or more leaders shared one connected component. */
 export interface Episode {
   readonly start: number;
   readonly end: number;
   readonly durationMs: number;
+  readonly leaders: readonly string[];
+  /** One of them had become leader while its view was empty (a newcomer electing itself before linking). */
+  readonly loneLeader: boolean;
+}
+
+/** The single leader changed while the previous one was alive and no action had touched it. */
+export interface Takeover {
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+  /** The new leader's leadership began while its view was empty (it led itself before linking). */
+  readonly loneLeader: boolean;
+}
+
+/** Terms that more than one leader used. */
+export interface SharedTerm {
+  readonly term: number;
   readonly leaders: readonly string[];
 }
 
@@ -74,15 +91,17 @@ export interface SoakAnalysis {
     readonly unfinished: number;
   };
   /** Times the single leader changed while the previous one was alive and no action had touched it. */
-  readonly takeovers: number;
+  readonly takeovers: readonly Takeover[];
   readonly terms: {
     /** Distinct (term, leader) leaderships claimed by leaders. */
     readonly leaderships: number;
+    /** Of those, leaderships that began while the leader's view was empty. */
+    readonly lone: number;
     readonly highest: number;
-    /** Terms claimed by two different leaders. Must be empty. */
-    readonly reusedByLeaders: readonly { readonly term: number; readonly leaders: readonly string[] }[];
-    /** Terms under which tabs followed (or led as) two different leaders. */
-    readonly conflicting: readonly { readonly term: number; readonly leaders: readonly string[] }[];
+    /** Terms claimed by two different leaders, lone ones included (two groups that cannot hear each other can). */
+    readonly claimedByTwoLeaders: readonly SharedTerm[];
+    /** Terms under which other tabs followed two different leaders: what breaks fencing. Must be empty. */
+    readonly followedUnderTwoLeaders: readonly SharedTerm[];
   };
 }
 
@@ -106,10 +125,12 @@ export function analyzeSoak(
   window: { readonly from: number; readonly to: number },
 ): SoakAnalysis {
   const lives = traces.flatMap((trace): Life[] => {
-    const reports = dedupe([...trace.reports].sort((a, b) => a.t - b.t));
-    const first = reports[0];
-    const last = reports.at(-1);
+    const sorted = [...trace.reports].sort((a, b) => a.t - b.t);
+    const first = sorted[0];
+    const last = sorted.at(-1);
     if (first === undefined || last === undefined) return [];
+    // The life lasts until its last report, even one that only repeats the state (dropped just below).
+    const reports = dedupe(sorted);
     const end = Math.min(window.to, Math.max(trace.endedAt ?? window.to, last.t));
     return first.t < end ? [{ id: trace.id, reports, start: first.t, end }] : [];
   });
@@ -131,7 +152,8 @@ export function analyzeSoak(
   let openEpisode: { start: number; end: number; leaders: Set<string> } | undefined;
   let openSeparate = false;
   const gaps: { start: number; end: number }[] = [];
-  let takeovers = 0;
+  const takeovers: Takeover[] = [];
+  const lone = loneLeaderships(lives);
   let lastLeader: string | undefined;
   const segments: { start: number; end: number; states: Map<string, TabReport> }[] = [];
 
@@ -159,7 +181,7 @@ export function analyzeSoak(
           openEpisode.end = end;
           for (const id of together) openEpisode.leaders.add(id);
         } else {
-          if (openEpisode) episodes.push(closeEpisode(openEpisode));
+          if (openEpisode) episodes.push(closeEpisode(openEpisode, lone));
           openEpisode = { start, end, leaders: new Set(together) };
         }
       } else if (!openSeparate) {
@@ -170,7 +192,7 @@ export function analyzeSoak(
       openSeparate = false;
     }
     if (openEpisode && openEpisode.end !== end) {
-      episodes.push(closeEpisode(openEpisode));
+      episodes.push(closeEpisode(openEpisode, lone));
       openEpisode = undefined;
     }
 
@@ -186,12 +208,13 @@ export function analyzeSoak(
         const touched = sortedActions.some(
           (action) => action.targetId === lastLeader && action.at <= start + causeSlackMs,
         );
-        if (!touched) takeovers++;
+        if (!touched)
+          takeovers.push({ at: start, from: lastLeader, to: leader, loneLeader: lone(leader, start) });
       }
       lastLeader = leader;
     }
   }
-  if (openEpisode) episodes.push(closeEpisode(openEpisode));
+  if (openEpisode) episodes.push(closeEpisode(openEpisode, lone));
 
   const finishedGaps = gaps.map((gap): Gap => {
     const cause = causeOf(gap.start, sortedActions);
@@ -217,7 +240,7 @@ export function analyzeSoak(
       unfinished: finishedGaps.filter((gap) => gap.unfinished).length,
     },
     takeovers,
-    terms: termsOf(lives),
+    terms: termsOf(lives, lone),
   };
 }
 
@@ -266,12 +289,34 @@ function leadersSharingAComponent(
   return [...perComponent.values()].filter((group) => group.length >= 2).flat();
 }
 
-function closeEpisode(episode: { start: number; end: number; leaders: Set<string> }): Episode {
+function closeEpisode(
+  episode: { start: number; end: number; leaders: Set<string> },
+  lone: (leader: string, at: number) => boolean,
+): Episode {
+  const leaders = [...episode.leaders].sort();
   return {
     start: episode.start,
     end: episode.end,
     durationMs: episode.end - episode.start,
-    leaders: [...episode.leaders].sort(),
+    leaders,
+    loneLeader: leaders.some((leader) => lone(leader, episode.start)),
+  };
+}
+
+/**
+ * Whether `leader`'s leadership current at `at` began while its view was empty: the report where its role
+ * last turned to `leader` (at or before `at`) shows no peers.
+ */
+function loneLeaderships(lives: readonly Life[]): (leader: string, at: number) => boolean {
+  const byId = new Map(lives.map((life) => [life.id, life]));
+  return (leader, at) => {
+    const reports = byId.get(leader)?.reports ?? [];
+    let began: TabReport | undefined;
+    for (const [i, report] of reports.entries()) {
+      if (report.t > at) break;
+      if (report.role === 'leader' && reports[i - 1]?.role !== 'leader') began = report;
+    }
+    return began !== undefined && began.view.length === 0;
   };
 }
 
@@ -334,9 +379,13 @@ export function distribution(values: readonly number[]): Distribution {
   };
 }
 
-function termsOf(lives: readonly Life[]): SoakAnalysis['terms'] {
+function termsOf(
+  lives: readonly Life[],
+  lone: (leader: string, at: number) => boolean,
+): SoakAnalysis['terms'] {
   const claimed = new Map<number, Set<string>>();
   const followed = new Map<number, Set<string>>();
+  const loneClaims = new Set<string>();
   let highest = 0;
   const add = (map: Map<number, Set<string>>, term: number, leader: string) => {
     const set = map.get(term) ?? new Set<string>();
@@ -346,22 +395,24 @@ function termsOf(lives: readonly Life[]): SoakAnalysis['terms'] {
   for (const life of lives) {
     for (const report of life.reports) {
       if (report.term > highest) highest = report.term;
-      if (report.role === 'leader') add(claimed, report.term, report.id);
-      if (report.leader !== null && report.term > 0) add(followed, report.term, report.leader);
+      if (report.role === 'leader') {
+        add(claimed, report.term, report.id);
+        if (lone(report.id, report.t)) loneClaims.add(`${report.term}/${report.id}`);
+      } else if (report.leader !== null && report.term > 0) {
+        add(followed, report.term, report.leader);
+      }
     }
   }
-  const conflicts = (map: Map<number, Set<string>>) =>
+  const shared = (map: Map<number, Set<string>>): SharedTerm[] =>
     [...map]
       .filter(([, leaders]) => leaders.size >= 2)
       .map(([term, leaders]) => ({ term, leaders: [...leaders].sort() }))
       .sort((a, b) => a.term - b.term);
-  const union = new Map<number, Set<string>>();
-  for (const map of [claimed, followed])
-    for (const [term, leaders] of map) for (const leader of leaders) add(union, term, leader);
   return {
     leaderships: [...claimed.values()].reduce((sum, leaders) => sum + leaders.size, 0),
+    lone: loneClaims.size,
     highest,
-    reusedByLeaders: conflicts(claimed),
-    conflicting: conflicts(union),
+    claimedByTwoLeaders: shared(claimed),
+    followedUnderTwoLeaders: shared(followed),
   };
 }

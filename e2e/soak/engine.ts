@@ -45,6 +45,13 @@ export interface SoakResult {
   readonly analysis: SoakAnalysis;
 }
 
+/** The raw material of a soak: every life's reports, the actions, and the observed window. */
+export interface SoakTrace {
+  readonly lives: readonly LifeTrace[];
+  readonly actions: readonly ActionRecord[];
+  readonly window: { readonly from: number; readonly to: number };
+}
+
 const reportIntervalMs = 100;
 
 interface Tab {
@@ -61,7 +68,7 @@ interface Tab {
  * Every tab reports (leader, term, view) every 100 ms and on every change, with its own timestamps; the
  * reports are replayed into one timeline by {@link analyzeSoak}.
  */
-export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+export async function runSoak(options: SoakOptions): Promise<{ result: SoakResult; trace: SoakTrace }> {
   const random = seededRandom(options.seed);
   const log = options.log ?? (() => {});
   const settleTimeoutMs = options.settleTimeoutMs ?? 30_000;
@@ -149,7 +156,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     actions.filter(
       (action) => action.kind === kind && (onLeader === undefined || action.targetWasLeader === onLeader),
     ).length;
-  return {
+  const result: SoakResult = {
     seed: options.seed,
     tabs: options.tabs,
     durationMs: options.durationMs,
@@ -165,6 +172,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     settled: { atStart: settledAtStart, atEnd: settledAtEnd },
     analysis,
   };
+  return { result, trace: { lives: traces, actions, window: { from, to } } };
 }
 
 /** Picks and performs one action; returns its record (timed when it was issued). */

@@ -5,7 +5,7 @@ import { ensureWebBuild } from '../../scripts/web-build.mjs';
 import { chromiumArgs, chromiumPath } from '../support/chromium';
 import { startSignaling } from '../support/signaling-fixture';
 import { runSoak } from './engine';
-import { formatSummary, writeResult } from './summary';
+import { formatSummary, writeResult, writeTrace } from './summary';
 
 const usage = 'Usage: npm run soak -- [--minutes 10] [--tabs 10] [--seed N]';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   try {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     console.log(`soak: seed ${options.seed} (rerun with --seed ${options.seed})`);
-    const result = await runSoak({
+    const { result, trace } = await runSoak({
       context,
       baseUrl: signaling.url,
       room: `soak-${options.seed}`,
@@ -59,14 +59,14 @@ async function main(): Promise<void> {
       log: (line) => console.log(line),
     });
     console.log(`\n${formatSummary(result)}\n`);
-    console.log(`soak: wrote ${await writeResult(result)}`);
+    console.log(`soak: wrote ${await writeResult(result)} (raw reports: ${await writeTrace(result, trace)})`);
     const broken =
-      result.analysis.terms.reusedByLeaders.length > 0 ||
+      result.analysis.terms.followedUnderTwoLeaders.length > 0 ||
       result.analysis.leaderless.unfinished > 0 ||
       !result.settled.atEnd;
     if (broken) {
       console.error(
-        'soak: an invariant broke (term reused, a failover that never ended, or no agreement at the end)',
+        'soak: an invariant broke (a term followed under two leaders, a failover that never ended, or no agreement at the end)',
       );
       process.exitCode = 1;
     }

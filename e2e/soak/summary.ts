@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Distribution } from './analysis';
-import type { SoakResult } from './engine';
+import type { SoakResult, SoakTrace } from './engine';
 
 /** Where `npm run soak` writes its JSON. */
 export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
@@ -25,6 +25,8 @@ const distributionCells = (d: Distribution) => [String(d.count), ms(d.medianMs),
 /** The soak's figures as Markdown tables. */
 export function formatSummary(result: SoakResult): string {
   const { analysis: a, actions } = result;
+  const lonely = a.twoLeaders.episodes.filter((episode) => episode.loneLeader).length;
+  const lonelyTakeovers = a.takeovers.filter((takeover) => takeover.loneLeader).length;
   const lines = [
     `Churn soak: ${result.tabs} tabs, ${(result.durationMs / 60_000).toFixed(1)} min, seed ${result.seed}, ` +
       `observed ${(a.observedMs / 1000).toFixed(1)} s, ${a.lives} tab lives, ${a.reports} reports`,
@@ -43,14 +45,18 @@ export function formatSummary(result: SoakResult): string {
       ['invariant', 'measured', 'goal'],
       [
         ['two leaders in one component (total)', ms(a.twoLeaders.sameComponentMs), '0 ms'],
-        ['  episodes', String(a.twoLeaders.episodes.length), '0'],
+        ['  episodes (with a newcomer that led alone)', `${a.twoLeaders.episodes.length} (${lonely})`, '0'],
         ['  longest episode', ms(Math.max(0, ...a.twoLeaders.episodes.map((e) => e.durationMs))), '0 ms'],
         ['two leaders anywhere (incl. unlinked newcomers)', ms(a.twoLeaders.anywhereMs), '—'],
-        ['terms claimed by two leaders', String(a.terms.reusedByLeaders.length), '0'],
-        ['terms followed under two leaders', String(a.terms.conflicting.length), '0'],
+        ['terms followed under two leaders (fencing)', String(a.terms.followedUnderTwoLeaders.length), '0'],
+        ['terms claimed by two leaders (incl. lone ones)', String(a.terms.claimedByTwoLeaders.length), '—'],
         ['failovers that never ended', String(a.leaderless.unfinished), '0'],
-        ['leader changes nobody caused (takeovers)', String(a.takeovers), '—'],
-        ['leaderships (distinct term, leader)', String(a.terms.leaderships), '—'],
+        [
+          'takeovers of a live leader (by a newcomer that led alone)',
+          `${a.takeovers.length} (${lonelyTakeovers})`,
+          '0',
+        ],
+        ['leaderships (of which began with an empty view)', `${a.terms.leaderships} (${a.terms.lone})`, '—'],
         ['tabs crashed by another tab’s crash', String(result.collateralCrashes), '0'],
         [
           'room agreed at start / at end',
@@ -79,11 +85,28 @@ export function formatSummary(result: SoakResult): string {
   return lines.join('\n');
 }
 
+/** Where the raw reports go (gitignored: tens of MB for a 10-minute soak). */
+export const tracesDir = join(dirname(fileURLToPath(import.meta.url)), '../artifacts/soak');
+
+const fileName = (result: SoakResult, suffix: string) =>
+  `${result.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}${suffix}`;
+
 /** Writes the result as `results/<date>.json`; returns the path. */
 export async function writeResult(result: SoakResult, dir: string = resultsDir): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const name = `${result.startedAt.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.json`;
-  const path = join(dir, name);
+  const path = join(dir, fileName(result, '.json'));
   await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}
+
+/** Writes every tab's reports and the actions, for replaying the analysis; returns the path. */
+export async function writeTrace(
+  result: SoakResult,
+  trace: SoakTrace,
+  dir: string = tracesDir,
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, fileName(result, '.trace.json'));
+  await writeFile(path, JSON.stringify(trace));
   return path;
 }
