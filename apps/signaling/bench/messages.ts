@@ -1,9 +1,16 @@
 /** IPC between the bench orchestrator (run.ts), the server process and the client workers. */
 
 export type ServerRequest = { type: 'measure' } | { type: 'close' };
+
+/** Event-loop delay of the server process since the previous measurement (perf_hooks histogram). */
+export interface LoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
 export type ServerReport =
   | { type: 'listening'; url: string }
-  | { type: 'measured'; rssBytes: number; heapUsedBytes: number; cpuMicros: number }
+  | { type: 'measured'; rssBytes: number; heapUsedBytes: number; cpuMicros: number; loopDelay: LoopDelay }
   | { type: 'closed' };
 
 export type WorkerRequest =

@@ -103,6 +103,7 @@ async function step(clients: number) {
     );
   if (warmupMs > 0) await relay(warmupMs);
   const load = loadavg()[0] ?? 0;
+  const relayStart = await measure(); // also resets the server's event-loop delay histogram
   const done = await relay(durationMs);
   const after = await measure();
   await Promise.all(
@@ -145,9 +146,11 @@ async function step(clients: number) {
     rssPerClientKB: round((connected.rssBytes - before.rssBytes) / clients / 1024, 1),
     heapPerClientKB: round((connected.heapUsedBytes - before.heapUsedBytes) / clients / 1024, 1),
     serverCpuPercentWhileRelaying: round(
-      ((after.cpuMicros - connected.cpuMicros) / 1000 / durationMs) * 100,
+      ((after.cpuMicros - relayStart.cpuMicros) / 1000 / durationMs) * 100,
       0,
     ),
+    serverLoopDelayP99Ms: round(after.loopDelay.p99Ms),
+    serverLoopDelayMaxMs: round(after.loopDelay.maxMs),
   };
 }
 
@@ -176,6 +179,7 @@ console.table(
     'RSS/client KB': r.rssPerClientKB,
     'heap/client KB': r.heapPerClientKB,
     'server CPU %': r.serverCpuPercentWhileRelaying,
+    'server loop delay p99/max ms': `${r.serverLoopDelayP99Ms} / ${r.serverLoopDelayMaxMs}`,
     rejected: r.rejected,
     lost: r.lost,
     'load avg': r.loadAverage1m,
