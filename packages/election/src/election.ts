@@ -195,7 +195,8 @@ class GossipElection implements Election {
   private sampleView(): void {
     if (this.phase !== 'starting') return;
     const size = this.adapter.peers().length;
-    if (size === this.sampledViewSize || this.clock.now() >= this.startupDeadline) {
+    const settled = size === this.sampledViewSize && this.adapter.settling?.() !== true;
+    if (settled || this.clock.now() >= this.startupDeadline) {
       this.startElection('startup');
       return;
     }

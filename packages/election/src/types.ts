@@ -33,6 +33,12 @@ export interface ElectionAdapter {
   reportMetrics?(isLeader: boolean): void;
   /** Optional: send to one peer (used to answer a newcomer without gossiping to everyone). */
   send?(to: PeerId, message: ElectionMessage): void;
+  /**
+   * Optional: true while the transport knows of peers it is still linking to, i.e. the view is expected to
+   * grow. Start-up keeps waiting while it is true (never past `startupGracePeriod`), so that a newcomer does
+   * not settle on a view that lacks the sitting leader just because that one link opened last.
+   */
+  settling?(): boolean;
   /** Optional: told when the view changes, so the election reacts at once instead of at its next round. */
   onViewChange?(handler: () => void): () => void;
 }

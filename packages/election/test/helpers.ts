@@ -6,6 +6,7 @@ export function manualAdapter(initialPeers: readonly PeerId[] = []) {
   const messageHandlers = new Set<(message: ElectionMessage) => void>();
   const viewHandlers = new Set<() => void>();
   let view: readonly PeerId[] = [...initialPeers];
+  let settling = false;
   const gossiped: ElectionMessage[] = [];
   const unicast: Array<{ to: PeerId; message: ElectionMessage }> = [];
   const metrics: boolean[] = [];
@@ -21,6 +22,7 @@ export function manualAdapter(initialPeers: readonly PeerId[] = []) {
       return () => viewHandlers.delete(handler);
     },
     peers: () => view,
+    settling: () => settling,
     reportMetrics: (isLeader) => metrics.push(isLeader),
   };
   return {
@@ -35,6 +37,10 @@ export function manualAdapter(initialPeers: readonly PeerId[] = []) {
     setPeers(peers: readonly PeerId[]): void {
       view = [...peers];
       for (const handler of [...viewHandlers]) handler();
+    },
+    /** What the transport says of links still opening (see ElectionAdapter.settling). */
+    setSettling(value: boolean): void {
+      settling = value;
     },
     subscriptions: () => messageHandlers.size + viewHandlers.size,
   };

@@ -40,6 +40,30 @@ describe('start-up grace (Fabric: waitForMembershipStabilization)', () => {
     expect(proposals()).toHaveLength(1);
   });
 
+  it('keeps waiting while the transport says links are still opening, even if the size is unchanged', () => {
+    const { net, proposals } = start(['x']);
+    net.setSettling(true);
+    net.clock.runUntil(3 * sample);
+    expect(proposals()).toHaveLength(0);
+    net.clock.schedule(3 * sample + 10, () => {
+      net.setPeers(['x', 'leader']);
+      net.setSettling(false);
+    });
+    net.clock.runUntil(5 * sample - 1);
+    expect(proposals()).toHaveLength(0);
+    net.clock.runUntil(5 * sample);
+    expect(proposals()).toHaveLength(1);
+  });
+
+  it('stops waiting for links still opening when the grace period is over', () => {
+    const { net, proposals } = start(['x']);
+    net.setSettling(true);
+    net.clock.runUntil(grace - 1);
+    expect(proposals()).toHaveLength(0);
+    net.clock.runUntil(grace + sample);
+    expect(proposals()).toHaveLength(1);
+  });
+
   it('gives up waiting when the grace period is over', () => {
     const { net, proposals } = start([]);
     for (let t = 100, n = 1; t < 10 * grace; t += sample, n++) {

@@ -18,6 +18,7 @@ export function meshElectionAdapter(mesh: Mesh): ElectionAdapter {
       return mesh.onElection.add((_from, message) => handler(message));
     },
     peers: () => mesh.view(),
+    settling: () => mesh.linking(),
     onViewChange(handler: () => void): () => void {
       return mesh.onViewChange.add(handler);
     },

@@ -110,6 +110,18 @@ export class Mesh {
     return this.#view;
   }
 
+  /**
+   * True while a peer that signaling reports in the room has no open link yet (and no fault cuts it): the
+   * view is expected to grow. The election's start-up waits on it, bounded by its grace period.
+   */
+  linking(): boolean {
+    const faults = this.#options.faults;
+    for (const entry of this.#entries.values()) {
+      if (entry.inRoom && entry.link?.state !== 'open' && !faults?.dropsOutbound(entry.id)) return true;
+    }
+    return false;
+  }
+
   /** Every peer the mesh knows (in the room, or linked), sorted by id. */
   peers(): MeshPeer[] {
     return [...this.#entries.values()]

@@ -42,6 +42,18 @@ describe('mesh formation', () => {
     const late = net.join();
     settle(clock, () => fullyMeshed([...meshes, late]), 1_000, 'late joiner linked');
   });
+
+  it('says it is still linking while a peer in the room has no open link (the election waits on it)', () => {
+    const { clock, net, meshes } = setup(3);
+    settle(clock, () => fullyMeshed(meshes), 1_000, 'first three');
+    expect(meshes.some((m) => m.linking())).toBe(false);
+    const late = net.join();
+    settle(clock, () => late.peers().length === 3, 1_000, 'late joiner knows the room');
+    expect(late.view().length).toBeLessThan(3);
+    expect(late.linking()).toBe(true);
+    settle(clock, () => fullyMeshed([...meshes, late]), 1_000, 'late joiner linked');
+    expect(late.linking()).toBe(false);
+  });
 });
 
 describe('peer-left policy: probe before dropping', () => {
