@@ -8,6 +8,8 @@ export interface CounterLogEntry {
   readonly value: number;
   readonly term: number;
   readonly version: number;
+  /** When this tab accepted it: wall-clock ms on the clock of the room's timeline events. */
+  readonly at: number;
 }
 
 declare global {
@@ -28,13 +30,14 @@ export const maxCounterLogEntries = 10_000;
 export function recordCounterLog(
   session: Pick<RoomSession, 'state' | 'subscribe'>,
   log: CounterLogEntry[],
+  now: () => number = () => performance.timeOrigin + performance.now(),
 ): void {
   let current: Room | undefined;
   let stop: (() => void) | undefined;
   const push = ({ value, term, version }: SharedEntry<number>): void => {
     const last = log.at(-1);
     if (last !== undefined && last.term === term && last.version === version) return;
-    log.push({ value, term, version });
+    log.push({ value, term, version, at: now() });
     if (log.length > maxCounterLogEntries) log.splice(0, log.length - maxCounterLogEntries);
   };
   const update = (): void => {

@@ -28,7 +28,7 @@ describe('recordCounterLog', () => {
     sharedCounter(first.room).publish(1, { term: 1 });
     const session = fakeSession({ status: 'joined', room: first.room });
     const log: CounterLogEntry[] = [];
-    recordCounterLog(session, log);
+    recordCounterLog(session, log, () => 0);
     sharedCounter(first.room).publish(2, { term: 1 });
     session.set({ status: 'leaving', room: first.room });
     sharedCounter(first.room).publish(3, { term: 1 });
@@ -41,11 +41,11 @@ describe('recordCounterLog', () => {
     session.set({ status: 'joined', room: second.room });
     sharedCounter(second.room).publish(4, { term: 2 });
     expect(log).toEqual([
-      { value: 1, term: 1, version: 1 },
-      { value: 2, term: 1, version: 2 },
-      { value: 3, term: 1, version: 3 },
-      { value: 3, term: 2, version: 1 },
-      { value: 4, term: 2, version: 2 },
+      { value: 1, term: 1, version: 1, at: 0 },
+      { value: 2, term: 1, version: 2, at: 0 },
+      { value: 3, term: 1, version: 3, at: 0 },
+      { value: 3, term: 2, version: 1, at: 0 },
+      { value: 4, term: 2, version: 2, at: 0 },
     ]);
   });
 
@@ -55,19 +55,19 @@ describe('recordCounterLog', () => {
     sharedCounter(first.room).publish(5, { term: 1 });
     const session = fakeSession({ status: 'joined', room: first.room });
     const log: CounterLogEntry[] = [];
-    recordCounterLog(session, log);
+    recordCounterLog(session, log, () => 0);
     const second = soloRoom();
     second.lead(1);
     sharedCounter(second.room).publish(5, { term: 1 });
     session.set({ status: 'joined', room: second.room });
-    expect(log).toEqual([{ value: 5, term: 1, version: 1 }]);
+    expect(log).toEqual([{ value: 5, term: 1, version: 1, at: 0 }]);
   });
 
   it(`keeps the newest ${maxCounterLogEntries} entries`, () => {
     const solo = soloRoom();
     solo.lead(1);
     const log: CounterLogEntry[] = [];
-    recordCounterLog(fakeSession({ status: 'joined', room: solo.room }), log);
+    recordCounterLog(fakeSession({ status: 'joined', room: solo.room }), log, () => 0);
     const counter = sharedCounter(solo.room);
     for (let value = 1; value <= maxCounterLogEntries + 5; value++) counter.publish(value, { term: 1 });
     expect(log).toHaveLength(maxCounterLogEntries);
