@@ -114,16 +114,23 @@ async function main(): Promise<void> {
     notes,
   };
 
-  const full = !options.quick && options.tabs.join() === '2,8,16' && options.contenders.length === 3;
-  const stem = `${resultsDir}/${date}${full ? '' : '-partial'}`;
+  // A full run (the default flags) is <date>.* and becomes latest.*; --quick is <date>-quick.*; anything else
+  // (fewer tabs, contenders or repetitions) is <date>-partial.*, kept out of git.
+  const full =
+    !options.quick &&
+    options.tabs.join() === '2,8,16' &&
+    options.contenders.length === 3 &&
+    options.reps >= 5;
+  const stem = `${resultsDir}/${date}${full ? '' : options.quick ? '-quick' : '-partial'}`;
   await mkdir(resultsDir, { recursive: true });
   await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${stem}.svg`, renderChart(report));
   await writeFile(`${stem}.md`, `${markdownTable(report)}\n`);
-  for (const ext of ['json', 'svg', 'md']) await copyFile(`${stem}.${ext}`, `${resultsDir}/latest.${ext}`);
+  if (full)
+    for (const ext of ['json', 'svg', 'md']) await copyFile(`${stem}.${ext}`, `${resultsDir}/latest.${ext}`);
   if (options.trace) await writeFile(`${resultsDir}/trace-${date}.json`, `${JSON.stringify(traces)}\n`);
   process.stdout.write(`${printableReport(report)}\n`);
-  progress(`wrote ${stem}.json, .svg and .md (and latest.*)`);
+  progress(`wrote ${stem}.json, .svg and .md${full ? ' (and latest.*)' : ''}`);
 }
 
 main().catch((error: unknown) => {

@@ -17,8 +17,8 @@ const goals: Partial<Record<LatencyFigure, number>> = {
 };
 
 const panelWidth = 230;
-const panelHeight = 300;
-const plotTop = 70;
+const panelHeight = 320;
+const plotTop = 90;
 const plotBottom = plotTop + panelHeight - 90;
 const plotLeft = 46;
 const plotRight = panelWidth - 10;
@@ -107,9 +107,7 @@ function renderPanel(panel: Panel, report: BenchReport, offsetX: number): string
     parts.push(
       `<line x1="${plotLeft}" x2="${plotRight}" y1="${y}" y2="${y}" stroke="#dc2626" stroke-dasharray="4 3"/>`,
     );
-    parts.push(
-      `<text x="${plotRight}" y="${y - 3}" text-anchor="end" fill="#dc2626" font-size="10">goal (8 tabs)</text>`,
-    );
+    parts.push(`<text x="${plotLeft + 2}" y="${y - 3}" fill="#dc2626" font-size="10">goal (8 tabs)</text>`);
   }
   tabs.forEach((count, groupIndex) => {
     const groupX = plotLeft + groupIndex * groupWidth + (groupWidth - barWidth * ids.length) / 2;
@@ -158,7 +156,7 @@ export function renderChart(report: BenchReport): string {
     messagesPanel(report),
   ];
   const width = panels.length * panelWidth + 20;
-  const height = panelHeight + 10;
+  const height = plotBottom + 30;
   const legend = report.contenders
     .map(
       (c, i) =>
