@@ -19,12 +19,16 @@ function readmeExample(): string {
  */
 it('the README example type-checks against the real joinRoom and Room', { timeout: 60_000 }, () => {
   const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
-  const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    tsconfig,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  });
+  );
   if (parsed === undefined) throw new Error('cannot read tsconfig.json');
   const file = fileURLToPath(new URL('./readme-example.virtual.ts', import.meta.url));
   const source = readmeExample();
