@@ -31,8 +31,8 @@ export interface Episode {
   readonly end: number;
   readonly durationMs: number;
   readonly leaders: readonly string[];
-  /** One of them had become leader while its view was empty (a newcomer electing itself before linking). */
-  readonly loneLeader: boolean;
+  /** One of them is a newcomer that elected itself before it ever heard of a leader (see {@link Takeover}). */
+  readonly newcomer: boolean;
 }
 
 /** The single leader changed while the previous one was alive and no action had touched it. */
@@ -40,8 +40,11 @@ export interface Takeover {
   readonly at: number;
   readonly from: string;
   readonly to: string;
-  /** The new leader's leadership began while its view was empty (it led itself before linking). */
-  readonly loneLeader: boolean;
+  /**
+   * The new leader is a newcomer (joined during the soak) whose leadership began before it had heard of any
+   * leader: it elected itself during start-up while the room had one, then won on id.
+   */
+  readonly newcomer: boolean;
 }
 
 /** Terms that more than one leader used. */
@@ -81,7 +84,7 @@ export interface SoakAnalysis {
     readonly sameComponentMs: number;
     /** The same-component episodes. */
     readonly episodes: readonly Episode[];
-    /** The episodes with two leaders in different components (a newcomer leading itself before linking). */
+    /** Stretches with two leaders in different components (e.g. a newcomer leading itself before linking). */
     readonly separateEpisodes: number;
   };
   readonly leaderless: {
@@ -95,10 +98,10 @@ export interface SoakAnalysis {
   readonly terms: {
     /** Distinct (term, leader) leaderships claimed by leaders. */
     readonly leaderships: number;
-    /** Of those, leaderships that began while the leader's view was empty. */
-    readonly lone: number;
+    /** Of those, leaderships of newcomers that began before they had heard of any leader. */
+    readonly newcomer: number;
     readonly highest: number;
-    /** Terms claimed by two different leaders, lone ones included (two groups that cannot hear each other can). */
+    /** Terms claimed by two different leaders, newcomers included (groups that cannot hear each other can). */
     readonly claimedByTwoLeaders: readonly SharedTerm[];
     /** Terms under which other tabs followed two different leaders: what breaks fencing. Must be empty. */
     readonly followedUnderTwoLeaders: readonly SharedTerm[];
@@ -153,7 +156,7 @@ export function analyzeSoak(
   let openSeparate = false;
   const gaps: { start: number; end: number }[] = [];
   const takeovers: Takeover[] = [];
-  const lone = loneLeaderships(lives);
+  const newcomer = newcomerLeaderships(lives, window.from);
   let lastLeader: string | undefined;
   const segments: { start: number; end: number; states: Map<string, TabReport> }[] = [];
 
@@ -181,7 +184,7 @@ export function analyzeSoak(
           openEpisode.end = end;
           for (const id of together) openEpisode.leaders.add(id);
         } else {
-          if (openEpisode) episodes.push(closeEpisode(openEpisode, lone));
+          if (openEpisode) episodes.push(closeEpisode(openEpisode, newcomer));
           openEpisode = { start, end, leaders: new Set(together) };
         }
       } else if (!openSeparate) {
@@ -192,7 +195,7 @@ export function analyzeSoak(
       openSeparate = false;
     }
     if (openEpisode && openEpisode.end !== end) {
-      episodes.push(closeEpisode(openEpisode, lone));
+      episodes.push(closeEpisode(openEpisode, newcomer));
       openEpisode = undefined;
     }
 
@@ -209,12 +212,12 @@ export function analyzeSoak(
           (action) => action.targetId === lastLeader && action.at <= start + causeSlackMs,
         );
         if (!touched)
-          takeovers.push({ at: start, from: lastLeader, to: leader, loneLeader: lone(leader, start) });
+          takeovers.push({ at: start, from: lastLeader, to: leader, newcomer: newcomer(leader, start) });
       }
       lastLeader = leader;
     }
   }
-  if (openEpisode) episodes.push(closeEpisode(openEpisode, lone));
+  if (openEpisode) episodes.push(closeEpisode(openEpisode, newcomer));
 
   const finishedGaps = gaps.map((gap): Gap => {
     const cause = causeOf(gap.start, sortedActions);
@@ -240,7 +243,7 @@ export function analyzeSoak(
       unfinished: finishedGaps.filter((gap) => gap.unfinished).length,
     },
     takeovers,
-    terms: termsOf(lives, lone),
+    terms: termsOf(lives, newcomer),
   };
 }
 
@@ -291,7 +294,7 @@ function leadersSharingAComponent(
 
 function closeEpisode(
   episode: { start: number; end: number; leaders: Set<string> },
-  lone: (leader: string, at: number) => boolean,
+  newcomer: (leader: string, at: number) => boolean,
 ): Episode {
   const leaders = [...episode.leaders].sort();
   return {
@@ -299,24 +302,28 @@ function closeEpisode(
     end: episode.end,
     durationMs: episode.end - episode.start,
     leaders,
-    loneLeader: leaders.some((leader) => lone(leader, episode.start)),
+    newcomer: leaders.some((leader) => newcomer(leader, episode.start)),
   };
 }
 
 /**
- * Whether `leader`'s leadership current at `at` began while its view was empty: the report where its role
- * last turned to `leader` (at or before `at`) shows no peers.
+ * Whether `leader`'s leadership current at `at` is a newcomer's that began before it had heard of any
+ * leader: its life started after `from` (it joined during the soak), and no report before the one where its
+ * role last turned to `leader` names a leader.
  */
-function loneLeaderships(lives: readonly Life[]): (leader: string, at: number) => boolean {
+function newcomerLeaderships(lives: readonly Life[], from: number): (leader: string, at: number) => boolean {
   const byId = new Map(lives.map((life) => [life.id, life]));
   return (leader, at) => {
-    const reports = byId.get(leader)?.reports ?? [];
-    let began: TabReport | undefined;
-    for (const [i, report] of reports.entries()) {
+    const life = byId.get(leader);
+    if (life === undefined || life.start <= from) return false;
+    let heardOfALeader = false;
+    let newcomer = false;
+    for (const [i, report] of life.reports.entries()) {
       if (report.t > at) break;
-      if (report.role === 'leader' && reports[i - 1]?.role !== 'leader') began = report;
+      if (report.role === 'leader' && life.reports[i - 1]?.role !== 'leader') newcomer = !heardOfALeader;
+      if (report.role === 'follower' && report.leader !== null) heardOfALeader = true;
     }
-    return began !== undefined && began.view.length === 0;
+    return newcomer;
   };
 }
 
@@ -381,11 +388,11 @@ export function distribution(values: readonly number[]): Distribution {
 
 function termsOf(
   lives: readonly Life[],
-  lone: (leader: string, at: number) => boolean,
+  newcomer: (leader: string, at: number) => boolean,
 ): SoakAnalysis['terms'] {
   const claimed = new Map<number, Set<string>>();
   const followed = new Map<number, Set<string>>();
-  const loneClaims = new Set<string>();
+  const newcomerClaims = new Set<string>();
   let highest = 0;
   const add = (map: Map<number, Set<string>>, term: number, leader: string) => {
     const set = map.get(term) ?? new Set<string>();
@@ -397,7 +404,7 @@ function termsOf(
       if (report.term > highest) highest = report.term;
       if (report.role === 'leader') {
         add(claimed, report.term, report.id);
-        if (lone(report.id, report.t)) loneClaims.add(`${report.term}/${report.id}`);
+        if (newcomer(report.id, report.t)) newcomerClaims.add(`${report.term}/${report.id}`);
       } else if (report.leader !== null && report.term > 0) {
         add(followed, report.term, report.leader);
       }
@@ -410,7 +417,7 @@ function termsOf(
       .sort((a, b) => a.term - b.term);
   return {
     leaderships: [...claimed.values()].reduce((sum, leaders) => sum + leaders.size, 0),
-    lone: loneClaims.size,
+    newcomer: newcomerClaims.size,
     highest,
     claimedByTwoLeaders: shared(claimed),
     followedUnderTwoLeaders: shared(followed),

@@ -5,16 +5,22 @@ import { ensureWebBuild } from '../../scripts/web-build.mjs';
 import { chromiumArgs, chromiumPath } from '../support/chromium';
 import { startSignaling } from '../support/signaling-fixture';
 import { runSoak } from './engine';
-import { formatSummary, writeResult, writeTrace } from './summary';
+import { formatSummary, replayTrace, writeResult, writeTrace } from './summary';
 
-const usage = 'Usage: npm run soak -- [--minutes 10] [--tabs 10] [--seed N]';
+const usage = `Usage: npm run soak -- [--minutes 10] [--tabs 10] [--seed N]
+       npm run soak -- --replay e2e/artifacts/soak/<date>.trace.json   (analyze a saved run again)`;
 
-function readOptions() {
+type Options =
+  | { readonly replay: string }
+  | { readonly durationMs: number; readonly tabs: number; readonly seed: number };
+
+function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       minutes: { type: 'string', default: '10' },
       tabs: { type: 'string', default: '10' },
       seed: { type: 'string' },
+      replay: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -22,6 +28,7 @@ function readOptions() {
     console.log(usage);
     process.exit(0);
   }
+  if (values.replay !== undefined) return { replay: values.replay };
   const minutes = Number(values.minutes);
   const tabs = Number(values.tabs);
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
@@ -41,6 +48,10 @@ function readOptions() {
 
 async function main(): Promise<void> {
   const options = readOptions();
+  if ('replay' in options) {
+    console.log(formatSummary(await replayTrace(options.replay)));
+    return;
+  }
   ensureWebBuild();
   const signaling = await startSignaling();
   const executablePath = chromiumPath();

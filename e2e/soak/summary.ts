@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Distribution } from './analysis';
+import { analyzeSoak, type Distribution } from './analysis';
 import type { SoakResult, SoakTrace } from './engine';
 
 /** Where `npm run soak` writes its JSON. */
@@ -25,8 +25,8 @@ const distributionCells = (d: Distribution) => [String(d.count), ms(d.medianMs),
 /** The soak's figures as Markdown tables. */
 export function formatSummary(result: SoakResult): string {
   const { analysis: a, actions } = result;
-  const lonely = a.twoLeaders.episodes.filter((episode) => episode.loneLeader).length;
-  const lonelyTakeovers = a.takeovers.filter((takeover) => takeover.loneLeader).length;
+  const byNewcomers = a.twoLeaders.episodes.filter((episode) => episode.newcomer).length;
+  const takeoversByNewcomers = a.takeovers.filter((takeover) => takeover.newcomer).length;
   const lines = [
     `Churn soak: ${result.tabs} tabs, ${(result.durationMs / 60_000).toFixed(1)} min, seed ${result.seed}, ` +
       `observed ${(a.observedMs / 1000).toFixed(1)} s, ${a.lives} tab lives, ${a.reports} reports`,
@@ -45,18 +45,22 @@ export function formatSummary(result: SoakResult): string {
       ['invariant', 'measured', 'goal'],
       [
         ['two leaders in one component (total)', ms(a.twoLeaders.sameComponentMs), '0 ms'],
-        ['  episodes (with a newcomer that led alone)', `${a.twoLeaders.episodes.length} (${lonely})`, '0'],
+        [
+          '  episodes (with a self-elected newcomer)',
+          `${a.twoLeaders.episodes.length} (${byNewcomers})`,
+          '0',
+        ],
         ['  longest episode', ms(Math.max(0, ...a.twoLeaders.episodes.map((e) => e.durationMs))), '0 ms'],
         ['two leaders anywhere (incl. unlinked newcomers)', ms(a.twoLeaders.anywhereMs), '—'],
         ['terms followed under two leaders (fencing)', String(a.terms.followedUnderTwoLeaders.length), '0'],
-        ['terms claimed by two leaders (incl. lone ones)', String(a.terms.claimedByTwoLeaders.length), '—'],
+        ['terms claimed by two leaders (incl. newcomers)', String(a.terms.claimedByTwoLeaders.length), '—'],
         ['failovers that never ended', String(a.leaderless.unfinished), '0'],
         [
-          'takeovers of a live leader (by a newcomer that led alone)',
-          `${a.takeovers.length} (${lonelyTakeovers})`,
+          'takeovers of a live leader (by a self-elected newcomer)',
+          `${a.takeovers.length} (${takeoversByNewcomers})`,
           '0',
         ],
-        ['leaderships (of which began with an empty view)', `${a.terms.leaderships} (${a.terms.lone})`, '—'],
+        ['leaderships (of self-elected newcomers)', `${a.terms.leaderships} (${a.terms.newcomer})`, '—'],
         ['tabs crashed by another tab’s crash', String(result.collateralCrashes), '0'],
         [
           'room agreed at start / at end',
@@ -107,6 +111,15 @@ export async function writeTrace(
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, fileName(result, '.trace.json'));
-  await writeFile(path, JSON.stringify(trace));
+  await writeFile(path, JSON.stringify({ result, trace }));
   return path;
+}
+
+/** Reads a file {@link writeTrace} wrote and analyzes its reports again (with the current analysis). */
+export async function replayTrace(path: string): Promise<SoakResult> {
+  const { result, trace } = JSON.parse(await readFile(path, 'utf8')) as {
+    result: SoakResult;
+    trace: SoakTrace;
+  };
+  return { ...result, analysis: analyzeSoak(trace.lives, trace.actions, trace.window) };
 }

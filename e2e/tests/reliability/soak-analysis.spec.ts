@@ -40,15 +40,15 @@ test('two leaders in one component are measured to the millisecond; in separate 
   const analysis = analyzeSoak(lives, [], { from: 0, to: 500 });
   expect(analysis.twoLeaders.sameComponentMs).toBe(70);
   expect(analysis.twoLeaders.episodes).toEqual([
-    { start: 100, end: 150, durationMs: 50, leaders: ['a', 'b'], loneLeader: false },
-    { start: 320, end: 340, durationMs: 20, leaders: ['a', 'c'], loneLeader: true },
+    { start: 100, end: 150, durationMs: 50, leaders: ['a', 'b'], newcomer: false },
+    { start: 320, end: 340, durationMs: 20, leaders: ['a', 'c'], newcomer: true },
   ]);
   expect(analysis.twoLeaders.anywhereMs).toBe(90);
   expect(analysis.twoLeaders.separateEpisodes).toBe(1);
   // Term 1 was claimed by a and by the newcomer c: reported, but nobody followed c, so fencing is intact.
   expect(analysis.terms.claimedByTwoLeaders).toEqual([{ term: 1, leaders: ['a', 'c'] }]);
   expect(analysis.terms.followedUnderTwoLeaders).toEqual([]);
-  expect(analysis.terms.lone).toBe(1);
+  expect(analysis.terms.newcomer).toBe(1);
   // The sole leader never changed hands (b and c led alongside a, not instead of it).
   expect(analysis.takeovers).toEqual([]);
 });
@@ -77,7 +77,7 @@ test('a change of leader while the old one lives and no action touched it is a t
     },
   ];
   expect(analyzeSoak(lives, [], { from: 0, to: 400 }).takeovers).toEqual([
-    { at: 200, from: 'a', to: 'b', loneLeader: false },
+    { at: 200, from: 'a', to: 'b', newcomer: false },
   ]);
   const yielded: ActionRecord = { at: 150, kind: 'reload', targetId: 'a', targetWasLeader: true };
   expect(analyzeSoak(lives, [yielded], { from: 0, to: 400 }).takeovers).toEqual([]);
@@ -117,7 +117,7 @@ test('a leader crash opens a gap from the crash to the next leader, attributed t
   expect(analysis.takeovers).toEqual([]);
   expect(analysis.terms).toEqual({
     leaderships: 2,
-    lone: 0,
+    newcomer: 0,
     highest: 2,
     claimedByTwoLeaders: [],
     followedUnderTwoLeaders: [],
