@@ -94,6 +94,7 @@ class GossipElection implements Election {
     staleDropped: 0,
     outsideViewDropped: 0,
     invalidDropped: 0,
+    hintsSent: 0,
   };
 
   constructor(options: CreateElectionOptions) {
@@ -230,13 +231,19 @@ class GossipElection implements Election {
       case 'abdication':
         this.onAbdication(message.sender, message.term, message.successor);
         break;
+      case 'leader-hint':
+        this.onLeaderHint(message.term, message.leader);
+        break;
     }
   }
 
   private onProposal(sender: PeerId, term: number, holder: PeerId | undefined): void {
     this.proposals.set(sender, term);
     this.known.observe(term, holder);
-    if (!this.leading) return;
+    if (!this.leading) {
+      this.hintLeader(sender, term, holder);
+      return;
+    }
     // The proposer knows no leader: answer now rather than at the next heartbeat. If it knows a leadership
     // at our term or above that is not ours, our term is not unique: rise above it, for everyone.
     if (
@@ -308,6 +315,42 @@ class GossipElection implements Election {
     } else {
       this.startElection('handover');
     }
+  }
+
+  /**
+   * A follower that hears a proposal from a peer that does not know its leadership at all (lower term, or
+   * the same term under another holder) tells it who leads. Typical case: a newcomer whose link to the leader
+   * opened last, so its own view held no leader when its start-up ended. A peer that suspects our leader
+   * proposes naming it (same term and holder) and gets no hint, so crash failover is not slowed down.
+   */
+  private hintLeader(proposer: PeerId, term: number, holder: PeerId | undefined): void {
+    const leader = this.leader;
+    if (leader === undefined || proposer === leader || this.phase !== 'steady' || !this.adapter.send) return;
+    if (term > this.currentTerm || (term === this.currentTerm && holder === leader)) return;
+    const hint: ElectionWireMessage = {
+      type: 'leader-hint',
+      sender: this.id,
+      term: this.currentTerm,
+      leader,
+    };
+    this.adapter.send(proposer, hint);
+    this.counters.hintsSent++;
+  }
+
+  /**
+   * A peer in our view says `leader` leads under `term`. If that is news above what we know and we are not
+   * following or leading anyone, hold our election for one leaderAliveThreshold: the leader answers us as soon
+   * as our link to it opens. If it never does, the retry timer runs a normal election.
+   */
+  private onLeaderHint(term: number, leader: PeerId): void {
+    if (this.leading || this.leader !== undefined || this.yielding || leader === this.id) return;
+    if (this.phase !== 'starting' && this.phase !== 'electing') return;
+    if (!this.known.allows(leader, term) || term === 0) return;
+    this.known.observe(term, leader);
+    this.clearElectionTimers();
+    this.timers.clear('sample');
+    this.phase = 'electing';
+    this.timers.set('retry', this.config.leaderAliveThreshold, () => this.startElection('hint-expired'));
   }
 
   /** Tell a leader we cannot follow the highest leadership we know of, so that it rises above it. */
@@ -495,17 +538,19 @@ class GossipElection implements Election {
     this.phase = 'steady';
     this.proposals.clear();
     this.answeredView = new Set(this.adapter.peers());
+    // Declare before telling listeners: what they send on becoming leader (shared-work's catch-up requests)
+    // must not delay the message every follower is waiting for.
+    this.declare();
     this.emit('leadership-gained', reason);
     this.notifyLeadership(true);
-    this.declare();
   }
 
   /** Leadership under a new term above every term seen: a new fencing token, announced at once. */
   private raiseTerm(reason: string): void {
     this.currentTerm = this.known.next(this.id);
+    this.declare();
     this.emit('term-changed', reason);
     this.notifyLeadership(true);
-    this.declare();
   }
 
   private declare(): void {

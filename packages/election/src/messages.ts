@@ -36,8 +36,24 @@ export interface AbdicationMessage {
   readonly successor?: PeerId;
 }
 
+/**
+ * Not in Fabric. A follower's answer to a proposal from a peer that does not know the follower's leadership
+ * (a newcomer whose link to the leader has not opened yet): "`leader` leads under `term`; wait for it".
+ * It only postpones the receiver's own election by one leaderAliveThreshold; it never makes it follow anyone.
+ */
+export interface LeaderHintMessage {
+  readonly type: 'leader-hint';
+  readonly sender: PeerId;
+  readonly term: number;
+  readonly leader: PeerId;
+}
+
 /** Every message the election sends. Plain JSON. */
-export type ElectionWireMessage = ProposalMessage | DeclarationMessage | AbdicationMessage;
+export type ElectionWireMessage =
+  | ProposalMessage
+  | DeclarationMessage
+  | AbdicationMessage
+  | LeaderHintMessage;
 
 const peerIdSchema = z.string().min(1).max(messageLimits.peerIdMaxLength);
 const termSchema = z.number().int().min(0).max(messageLimits.maxTerm);
@@ -56,6 +72,12 @@ export const electionMessageSchema = z.discriminatedUnion('type', [
     sender: peerIdSchema,
     term: termSchema,
     successor: peerIdSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('leader-hint'),
+    sender: peerIdSchema,
+    term: termSchema,
+    leader: peerIdSchema,
   }),
 ]);
 
@@ -82,13 +104,20 @@ export function parseElectionMessage(raw: unknown): ParseElectionMessageResult {
 export function isElectionWireMessage(value: unknown): value is ElectionWireMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  if (m.type !== 'proposal' && m.type !== 'declaration' && m.type !== 'abdication') return false;
+  if (
+    m.type !== 'proposal' &&
+    m.type !== 'declaration' &&
+    m.type !== 'abdication' &&
+    m.type !== 'leader-hint'
+  )
+    return false;
   if (!isPeerId(m.sender)) return false;
   const term = m.term;
   if (typeof term !== 'number' || !Number.isInteger(term) || term < 0 || term > messageLimits.maxTerm)
     return false;
   if (m.type === 'abdication' && m.successor !== undefined && !isPeerId(m.successor)) return false;
   if (m.type === 'proposal' && m.holder !== undefined && !isPeerId(m.holder)) return false;
+  if (m.type === 'leader-hint' && !isPeerId(m.leader)) return false;
   return true;
 }
 

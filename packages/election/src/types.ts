@@ -149,6 +149,8 @@ export interface ElectionStats {
   readonly outsideViewDropped: number;
   /** Messages that were not election messages at all (bad shape). */
   readonly invalidDropped: number;
+  /** Leader hints sent: answers to proposals from peers that did not know this follower's leader. */
+  readonly hintsSent: number;
 }
 
 export interface CreateElectionOptions {

@@ -157,6 +157,52 @@ describe('newcomers learn the leader at once', () => {
   });
 });
 
+describe('leader hints: a newcomer whose link to the leader opens last', () => {
+  /** Newcomer 'a' (the lowest id) whose view holds only follower 'y': it has just proposed itself. */
+  function proposing() {
+    const net = manualAdapter(['y']);
+    const election = createElection({ id: 'a', adapter: net.adapter, clock: net.clock });
+    while (!net.gossiped.some((m) => m.type === 'proposal')) net.clock.runFor(10);
+    expect(election.state().phase).toBe('electing');
+    return { net, election };
+  }
+
+  it('a follower tells a proposer that does not know its leadership who leads; not one that suspects it', () => {
+    const net = manualAdapter(['a', 'z', 'n']);
+    createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
+    net.clock.runUntil(100);
+    net.deliver({ type: 'declaration', sender: 'a', term: 3 });
+    net.deliver({ type: 'proposal', sender: 'n', term: 0 });
+    expect(net.unicast).toEqual([
+      { to: 'n', message: { type: 'leader-hint', sender: 'm', term: 3, leader: 'a' } },
+    ]);
+    net.deliver({ type: 'proposal', sender: 'z', term: 3, holder: 'a' });
+    expect(net.unicast).toHaveLength(1);
+  });
+
+  it('the newcomer holds its election until the leader answers, though its id is the lowest', () => {
+    const { net, election } = proposing();
+    net.deliver({ type: 'leader-hint', sender: 'y', term: 3, leader: 'z' });
+    net.clock.runFor(T - 1);
+    expect(election.isLeader()).toBe(false);
+    expect(net.gossiped.some((m) => m.type === 'declaration')).toBe(false);
+    net.setPeers(['y', 'z']);
+    net.deliver({ type: 'declaration', sender: 'z', term: 3 });
+    expect(election.state()).toMatchObject({ leaderId: 'z', term: 3, phase: 'steady' });
+  });
+
+  it('a hint that no leader backs up only delays the election by T, and the winner outranks it', () => {
+    const { net, election } = proposing();
+    net.deliver({ type: 'leader-hint', sender: 'y', term: 3, leader: 'z' });
+    const hintedAt = net.clock.now();
+    net.clock.runFor(T + 2 * D);
+    expect(election.isLeader()).toBe(true);
+    expect(election.term).toBe(4);
+    const declaredAt = net.clock.now();
+    expect(declaredAt - hintedAt).toBeGreaterThanOrEqual(T);
+  });
+});
+
 describe('fewer messages', () => {
   it('peers started together: only the lowest id proposes (browser defaults), all propose (Fabric)', () => {
     const browser = new SimulatedCluster({ seed: 38 });
