@@ -31,10 +31,19 @@ export function simplePeerLinkFactory(options: SimplePeerLinkOptions): LinkFacto
   return (peer, initiator, callbacks) => new SimplePeerLink(peer, initiator, callbacks, options);
 }
 
+/**
+ * Most messages kept from a channel that delivers before simple-peer reports `connect` (its `connect` waits
+ * for a getStats round, retried every 100 ms, while the remote side may already be sending: typically the
+ * leader's answer to a newcomer). More than this before `connect` is dropped.
+ */
+export const earlyDataLimit = 32;
+
 /** A {@link Link} over simple-peer 9: trickle ICE, one ordered reliable data channel, strings kept as strings. */
 class SimplePeerLink implements Link {
   #state: LinkState = 'connecting';
   readonly #peer: SimplePeer.Instance;
+  /** Data that arrived before `connect`, delivered in order right after `open`. */
+  #early: Array<string | Uint8Array> = [];
 
   constructor(
     readonly peer: PeerId,
@@ -60,10 +69,17 @@ class SimplePeerLink implements Link {
       if (this.#state !== 'connecting') return;
       this.#state = 'open';
       this.callbacks.open();
+      const early = this.#early;
+      this.#early = [];
+      for (const chunk of early) {
+        if (this.#state !== 'open') return;
+        this.callbacks.data(chunk);
+      }
     });
     this.#peer.on('data', (chunk: unknown) => {
-      if (this.#state !== 'open') return;
-      if (typeof chunk === 'string' || chunk instanceof Uint8Array) this.callbacks.data(chunk);
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) return;
+      if (this.#state === 'open') this.callbacks.data(chunk);
+      else if (this.#state === 'connecting' && this.#early.length < earlyDataLimit) this.#early.push(chunk);
     });
     this.#peer.on('close', () => this.#closed('closed'));
     this.#peer.on('error', (error: Error & { code?: string }) => this.#closed(error.code ?? 'error'));
@@ -99,12 +115,14 @@ class SimplePeerLink implements Link {
   destroy(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.#early = [];
     this.#peer.destroy();
   }
 
   #closed(reason: string): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.#early = [];
     this.#peer.destroy();
     this.callbacks.close(reason);
   }
