@@ -2,22 +2,18 @@ import { runSoak } from '../../soak/engine';
 import { formatSummary } from '../../soak/summary';
 import { uniqueRoom } from '../../support/tabs';
 import { expect, test } from '../../support/test';
-import { aliveThresholdMs } from '../../support/timing';
 
 /** The CI cut of `npm run soak`: the same engine, 6 tabs for 60 s. `SOAK_SEED` picks another schedule. */
 const seed = Number(process.env.SOAK_SEED ?? 6);
 const durationMs = 60_000;
 
 /**
- * How long two leaders may share a component before one gives way. They meet when a link opens or a view
- * changes; each side answers the other at once, so the overlap is one message delay plus a busy tab's
- * event-loop lag. The election itself treats anything under leaderAliveThreshold (T = 1 s) as a message that
- * is late rather than lost, so an overlap of T or more is the election failing, not a slow message. The
- * 10-minute soak measured overlaps of 11-254 ms (README, Reliability).
+ * No tolerance for two leaders in one component: the 10-minute soak (10 tabs, 193 actions, 113 newcomers)
+ * measured 0 ms. Before newcomers waited for their links to open (commit 8b76ef3) it measured 30 overlaps
+ * of up to 1.5 s, every one a newcomer that elected itself before hearing the sitting leader: this
+ * assertion is what catches that class of bug.
  */
-const overlapToleranceMs = aliveThresholdMs;
-
-test('churn soak, 6 tabs for 60 s: two leaders never share a component beyond T, terms stay fenced, every failover ends', async ({
+test('churn soak, 6 tabs for 60 s: never two leaders in one component, terms stay fenced, every failover ends', async ({
   context,
   signaling,
 }, testInfo) => {
@@ -45,6 +41,6 @@ test('churn soak, 6 tabs for 60 s: two leaders never share a component beyond T,
   expect(analysis.leaderless.gaps.length, 'failovers observed').toBeGreaterThanOrEqual(3);
   expect(analysis.leaderless.unfinished, 'failovers that never ended').toBe(0);
   expect(analysis.terms.followedUnderTwoLeaders, 'terms followed under two different leaders').toEqual([]);
-  const long = analysis.twoLeaders.episodes.filter((episode) => episode.durationMs >= overlapToleranceMs);
-  expect(long, `two leaders in one component for ${overlapToleranceMs} ms or more`).toEqual([]);
+  expect(analysis.twoLeaders.episodes, 'two leaders in one connected component').toEqual([]);
+  expect(analysis.takeovers, 'a live leader displaced without any action on it').toEqual([]);
 });
