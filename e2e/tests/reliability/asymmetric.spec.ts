@@ -5,7 +5,7 @@ import { aliveThresholdMs } from '../../support/timing';
 import { expectAllAgree, expectGroupHolds, judgeGroup } from './support/components';
 import { deafTo, healAll } from './support/faults';
 import { recordOutcome } from './support/outcome';
-import { type ConclaveWindow, type RoomState, readRooms } from './support/room-probe';
+import { type ConclaveWindow, type RoomState, readRooms, selfIds } from './support/room-probe';
 
 /**
  * Asymmetric loss: tab A drops everything from tab B (`deafTo`), B still hears A, every other pair is fine.
@@ -106,6 +106,7 @@ for (const relation of ['higher', 'lower'] as const) {
   }, testInfo) => {
     const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title)), 4);
     const { agreement: before, deaf } = await followerWithId(pages, relation);
+    const deafId = (await selfIds(pages))[deaf]!;
 
     await deafTo(pages[deaf]!, before.leaderId);
     const safe = await expectQuietAndSafe(pages, deaf);
@@ -115,9 +116,9 @@ for (const relation of ['higher', 'lower'] as const) {
         ? `the deaf tab leads itself under a stale term, followed by nobody; the others follow ${
             safe.leaderId === before.leaderId ? 'the old leader' : 'a new leader'
           } under term ${safe.term}`
-        : `the deaf tab follows the room's ${
-            safe.leaderId === before.leaderId ? 'old' : 'new'
-          } leader under term ${safe.term}`,
+        : safe.leaderId === deafId
+          ? `the deaf tab became everyone's leader (the old one heard it and stepped down) under term ${safe.term}`
+          : `all four follow ${safe.leaderId === before.leaderId ? 'the old' : 'a new'} leader under term ${safe.term}`,
     );
 
     await healAll(pages);
