@@ -154,10 +154,20 @@ async function step(clients: number) {
   };
 }
 
-const results = [];
+const results: (Awaited<ReturnType<typeof step>> & { marginalRssPerClientKB?: number })[] = [];
 for (const clients of clientCounts) {
   console.error(`bench: ${clients} clients…`);
-  results.push(await step(clients));
+  const result = await step(clients);
+  // RSS per client includes fixed growth (V8's young generation, code); the slope between two client
+  // counts is the cost of one more client.
+  const previous = results.at(-1);
+  const marginalRssPerClientKB = previous
+    ? round(
+        ((result.serverRssConnectedMB - previous.serverRssConnectedMB) * 1024) / (clients - previous.clients),
+        1,
+      )
+    : undefined;
+  results.push({ ...result, marginalRssPerClientKB });
 }
 
 console.log(
@@ -177,6 +187,7 @@ console.table(
     'relay p99 ms': r.relayP99Ms,
     'relay max ms': r.relayMaxMs,
     'RSS/client KB': r.rssPerClientKB,
+    'marginal RSS/client KB': r.marginalRssPerClientKB ?? '',
     'heap/client KB': r.heapPerClientKB,
     'server CPU %': r.serverCpuPercentWhileRelaying,
     'server loop delay p99/max ms': `${r.serverLoopDelayP99Ms} / ${r.serverLoopDelayMaxMs}`,
@@ -188,7 +199,8 @@ console.table(
 const goals = results.at(-1);
 if (goals) {
   console.log(
-    `goals at ${goals.clients} clients: p99 ${goals.relayP99Ms} ms (<= 10), ${goals.rssPerClientKB} KB/client (<= 15), ` +
+    `goals at ${goals.clients} clients: p99 ${goals.relayP99Ms} ms (<= 10), ${goals.rssPerClientKB} KB/client ` +
+      `(marginal ${goals.marginalRssPerClientKB ?? '-'}; <= 15), ` +
       `${goals.connected}/${goals.clients} connected`,
   );
 }
