@@ -95,6 +95,7 @@ class GossipElection implements Election {
     outsideViewDropped: 0,
     invalidDropped: 0,
     hintsSent: 0,
+    termJumpsDropped: 0,
   };
 
   constructor(options: CreateElectionOptions) {
@@ -217,6 +218,10 @@ class GossipElection implements Election {
     if (message.sender === this.id) return;
     if (!this.inView(message.sender)) {
       this.counters.outsideViewDropped++;
+      return;
+    }
+    if (message.term > this.known.term + messageLimits.maxTermStep) {
+      this.counters.termJumpsDropped++;
       return;
     }
     if (this.silent.size > 0) this.silent.delete(message.sender);

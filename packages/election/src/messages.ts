@@ -7,6 +7,12 @@ export const messageLimits = {
   peerIdMaxLength: 128,
   /** Largest term: far above anything reachable (a term per millisecond for 35,000 years), still exact. */
   maxTerm: 2 ** 50,
+  /**
+   * Largest step above the highest term a peer knows that it accepts in one message. Honest terms grow by one
+   * per leadership; a peer that jumps to the bound would leave no valid term above it and wedge the room, so a
+   * bigger jump is dropped (counted in `termJumpsDropped`). Reaching the bound now takes 2^30 messages.
+   */
+  maxTermStep: 2 ** 20,
 } as const;
 
 /**

@@ -151,6 +151,8 @@ export interface ElectionStats {
   readonly invalidDropped: number;
   /** Leader hints sent: answers to proposals from peers that did not know this follower's leader. */
   readonly hintsSent: number;
+  /** Messages whose term jumped more than `messageLimits.maxTermStep` above the highest term known. */
+  readonly termJumpsDropped: number;
 }
 
 export interface CreateElectionOptions {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { browserDefaults, compareLeadership, createElection, type LeadershipInfo } from '../src/index';
+import {
+  browserDefaults,
+  compareLeadership,
+  createElection,
+  type LeadershipInfo,
+  messageLimits,
+} from '../src/index';
 import { SimulatedCluster } from '../src/simulation/index';
 import { ids, manualAdapter } from './helpers';
 
@@ -157,6 +163,17 @@ describe('terms (fencing tokens)', () => {
     expect(election.term).toBe(5);
     net.deliver({ type: 'proposal', sender: 'c', term: 5, holder: 'z' }); // someone else's
     expect(election.term).toBe(6);
+  });
+
+  it('a term that jumps more than maxTermStep above what is known is dropped, so the bound cannot be reached', () => {
+    const { net, election } = follower('m', ['a', 'z'], 'a', 3);
+    net.deliver({ type: 'declaration', sender: 'z', term: messageLimits.maxTerm });
+    net.deliver({ type: 'proposal', sender: 'z', term: 3 + messageLimits.maxTermStep + 1, holder: 'z' });
+    expect(election.state()).toMatchObject({ leaderId: 'a', term: 3, highestTermSeen: 3 });
+    expect(election.stats().termJumpsDropped).toBe(2);
+    // A jump within the step is an ordinary newer leadership.
+    net.deliver({ type: 'declaration', sender: 'z', term: 3 + messageLimits.maxTermStep });
+    expect(election.state()).toMatchObject({ leaderId: 'z', term: 3 + messageLimits.maxTermStep });
   });
 
   it('compareLeadership orders by term, then lower id first', () => {
