@@ -81,13 +81,26 @@ export async function expectLeadershipHolds(
   expected: Agreement,
   forMs: number,
 ): Promise<number> {
+  return expectVerdictHolds(async () => judge(await readTabs(pages)), expected, forMs, 250);
+}
+
+/**
+ * Polls `observe` every `intervalMs` for `forMs` and fails if a verdict was ever a deviation (a string) or
+ * another leadership than `expected`. Returns how many observations it made.
+ */
+export async function expectVerdictHolds(
+  observe: () => Promise<string | { readonly leaderId: string; readonly term: number }>,
+  expected: { readonly leaderId: string; readonly term: number },
+  forMs: number,
+  intervalMs: number,
+): Promise<number> {
   const startedAt = Date.now();
   const deviations: string[] = [];
   let observations = 0;
   await expect
     .poll(
       async () => {
-        const verdict = judge(await readTabs(pages));
+        const verdict = await observe();
         observations++;
         if (typeof verdict === 'string') deviations.push(verdict);
         else if (verdict.leaderId !== expected.leaderId || verdict.term !== expected.term) {
@@ -95,7 +108,7 @@ export async function expectLeadershipHolds(
         }
         return Date.now() - startedAt;
       },
-      { message: `leadership holds for ${forMs} ms`, intervals: [250], timeout: forMs + 15_000 },
+      { message: `leadership holds for ${forMs} ms`, intervals: [intervalMs], timeout: forMs + 15_000 },
     )
     .toBeGreaterThanOrEqual(forMs);
   expect(deviations, `leader ${expected.leaderId} term ${expected.term} held throughout`).toEqual([]);

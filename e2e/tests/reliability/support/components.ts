@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
+import { expectVerdictHolds } from '../../../support/agreement';
 import { type RoomState, readRooms } from './room-probe';
 
 /** The leadership one group of tabs agrees on. */
@@ -112,23 +113,10 @@ export async function expectGroupHolds(
   options: { readonly exactViews?: boolean } = {},
 ): Promise<number> {
   const group = pages.map((_, index) => index);
-  const startedAt = Date.now();
-  const deviations: string[] = [];
-  let observations = 0;
-  await expect
-    .poll(
-      async () => {
-        const verdict = judgeGroup(await readRooms(pages), group, options.exactViews ?? false);
-        observations++;
-        if (typeof verdict === 'string') deviations.push(verdict);
-        else if (verdict.leaderId !== expected.leaderId || verdict.term !== expected.term) {
-          deviations.push(`leader ${verdict.leaderId} term ${verdict.term}`);
-        }
-        return Date.now() - startedAt;
-      },
-      { message: `leadership holds for ${forMs} ms`, intervals: [100], timeout: forMs + 15_000 },
-    )
-    .toBeGreaterThanOrEqual(forMs);
-  expect(deviations, `leader ${expected.leaderId} term ${expected.term} held throughout`).toEqual([]);
-  return observations;
+  return expectVerdictHolds(
+    async () => judgeGroup(await readRooms(pages), group, options.exactViews ?? false),
+    expected,
+    forMs,
+    100,
+  );
 }
