@@ -92,16 +92,25 @@ describe('rate limit', () => {
     const server = await startServer({ rateLimit: { eventsPerSecond: 5, burst: 0 } });
     const client = await connectClient(server.url);
     const errors = record(client, 'error');
+    const started = Date.now();
     for (let n = 0; n < 100; n++) raw(client).emit('leave');
-    await untilRateLimited(client);
+    await afterEarlierEvents(client);
+    const seconds = Math.ceil((Date.now() - started) / 1000);
     const limitedEvents = errors.filter((error) => error.code === 'rate-limited');
     expect(limitedEvents.length).toBeGreaterThanOrEqual(1);
-    expect(limitedEvents.length).toBeLessThanOrEqual(2);
+    expect(limitedEvents.length).toBeLessThanOrEqual(seconds + 1);
+    // Only 5 of the 100 got through to validation (missing-ack); the rest were cut off before it.
+    expect(errors.filter((error) => error.code === 'missing-ack').length).toBeLessThanOrEqual(
+      5 * (seconds + 1),
+    );
   });
 });
 
-/** Round trip that is itself rate-limited: by then every earlier event was handled. */
-async function untilRateLimited(client: Client): Promise<void> {
+/** An acknowledged request: its answer comes after everything the server sent for earlier events. */
+async function afterEarlierEvents(client: Client): Promise<void> {
   const reply = await raw(client).emitWithAck('leave');
-  expect(reply).toMatchObject({ ok: false, error: { code: 'rate-limited' } });
+  expect(reply).toMatchObject({
+    ok: false,
+    error: { code: expect.stringMatching(/^(rate-limited|not-joined)$/) },
+  });
 }
