@@ -1,6 +1,7 @@
 import { expectOneLeader } from '../support/agreement';
+import { crashLeaderAndAgree } from '../support/failover';
 import { recordAgreement } from '../support/measure';
-import { crashTab, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
+import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 
 test('the leader tab closes: the others agree on a new leader with a higher term', async ({
@@ -30,22 +31,11 @@ test('the leader tab closes: the others agree on a new leader with a higher term
 test('the leader tab crashes: the others agree on a new leader', async ({ context, signaling }, testInfo) => {
   const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title)), 4);
   const before = await expectOneLeader(pages);
-  const leaderPage = pages[before.leaderIndex]!;
-  const survivors = pages.filter((page) => page !== leaderPage);
-
-  const crashedAt = Date.now();
-  await crashTab(leaderPage);
-  // A crashed tab says nothing: its data channels may look open for a while, so don't require a full mesh.
-  const after = await expectOneLeader(survivors, { fullMesh: false });
-  await recordAgreement(
+  const { leaderPage } = await crashLeaderAndAgree(
     testInfo,
+    pages,
+    before,
     'leader tab crashed to all following a new leader',
-    survivors,
-    after.leaderId,
-    crashedAt,
   );
-
-  expect(after.leaderId).not.toBe(before.leaderId);
-  expect(after.term).toBeGreaterThan(before.term);
   await leaderPage.close();
 });
