@@ -3,7 +3,8 @@
  *
  * For each N and each start mode it measures: simulated time until exactly one leader that everyone agrees
  * on, messages sent (transmissions: a gossip to k peers counts k), then a silent crash of the leader (only
- * the liveness timer can tell) and a graceful stop of the next one (abdication), and finally `steadyMs` of
+ * the liveness timer can tell), a crash of the next one that the mesh notices at once (it leaves every view)
+ * and a graceful stop of the one after (abdication), and finally `steadyMs` of
  * simulated steady state. Real CPU time covers the whole run (start, both failovers, steady state);
  * speed = simulated ms / real CPU ms.
  *
@@ -26,6 +27,8 @@ interface Row {
   convergeMs: number;
   startMessages: number;
   crashFailoverMs: number;
+  /** A crash the mesh notices at once (the leader leaves every view): the immediate successor's case. */
+  noticedCrashFailoverMs: number;
   stopFailoverMs: number;
   steadyMessagesPerSecond: number;
   totalMessages: number;
@@ -85,6 +88,8 @@ function measure(mode: string, config: Partial<ElectionConfig>, peers: number): 
   cluster.run(333); // crash between two heartbeats, not right after one
   const crashFailoverMs = failover((leader) => cluster.crash(leader, { detectAfter: 'never' }));
   cluster.run(1_000);
+  const noticedCrashFailoverMs = failover((leader) => cluster.crash(leader, { detectAfter: 0 }));
+  cluster.run(1_000);
   const stopFailoverMs = failover((leader) => cluster.stop(leader));
 
   const beforeSteady = cluster.network.stats.sent;
@@ -101,6 +106,7 @@ function measure(mode: string, config: Partial<ElectionConfig>, peers: number): 
     convergeMs: Math.round(converged - simStart),
     startMessages,
     crashFailoverMs: Math.round(crashFailoverMs),
+    noticedCrashFailoverMs: Math.round(noticedCrashFailoverMs),
     stopFailoverMs: Math.round(stopFailoverMs),
     steadyMessagesPerSecond: Math.round(steadyMessagesPerSecond),
     totalMessages: cluster.network.stats.sent,
@@ -125,6 +131,7 @@ const columns: Array<[keyof Row, string]> = [
   ['convergeMs', 'converge (sim ms)'],
   ['startMessages', 'msgs to converge'],
   ['crashFailoverMs', 'silent crash (sim ms)'],
+  ['noticedCrashFailoverMs', 'noticed crash (sim ms)'],
   ['stopFailoverMs', 'stop hand-over (sim ms)'],
   ['steadyMessagesPerSecond', 'steady msgs/s'],
   ['totalMessages', 'msgs total'],
@@ -144,7 +151,7 @@ for (const [index, line] of table.entries()) {
   if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 console.log(
-  `\nEach run: start together, converge, silent crash of the leader, graceful stop of the next, then ${steadyMs / 1000} s of steady state.`,
+  `\nEach run: start together, converge, silent crash of the leader, a crash noticed at once of the next, graceful stop of the next, then ${steadyMs / 1000} s of steady state.`,
   '\nCPU ms and sim/real cover the whole run; start CPU ms is the part spent starting and converging;',
   'steady sim/real is the steady state alone. Links: 1-10 ms latency + 0-2 ms jitter, no loss.',
 );
