@@ -1,9 +1,15 @@
 import { CallbackQueue } from './callback-queue';
 import { systemClock } from './clock';
-import { compareIds, lowestId } from './compare-ids';
+import { compareIds } from './compare-ids';
 import { type ResolvedElectionConfig, resolveConfig } from './config';
+import { abdication, agreedSuccessor, highestTermCarried, judgeAbdication } from './handover';
 import { KnownLeadership } from './known-leadership';
-import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
+import {
+  type AbdicationMessage,
+  type ElectionWireMessage,
+  isElectionWireMessage,
+  messageLimits,
+} from './messages';
 import { Timers } from './timers';
 import type {
   Clock,
@@ -75,6 +81,8 @@ class GossipElection implements Election {
   private readonly silent = new Set<PeerId>();
   /** The leader that last abdicated to us (it takes no part for a while): not a lower proposer or rank. */
   private abdicated: PeerId | undefined;
+  /** A successor followed on its predecessor's word, until its own declaration arrives. */
+  private unconfirmedSuccessor: PeerId | undefined;
   private startupDeadline = 0;
   private sampledViewSize = 0;
   /** The view when last looked at by a leader: peers not in it are newcomers to answer. */
@@ -220,7 +228,7 @@ class GossipElection implements Election {
       this.counters.outsideViewDropped++;
       return;
     }
-    if (message.term > this.known.term + messageLimits.maxTermStep) {
+    if (highestTermCarried(message) > this.known.term + messageLimits.maxTermStep) {
       this.counters.termJumpsDropped++;
       return;
     }
@@ -234,7 +242,7 @@ class GossipElection implements Election {
         this.onDeclaration(message.sender, message.term);
         break;
       case 'abdication':
-        this.onAbdication(message.sender, message.term, message.successor);
+        this.onAbdication(message);
         break;
       case 'leader-hint':
         this.onLeaderHint(message.term, message.leader);
@@ -262,6 +270,7 @@ class GossipElection implements Election {
   }
 
   private onDeclaration(sender: PeerId, term: number): void {
+    if (sender === this.unconfirmedSuccessor) this.unconfirmedSuccessor = undefined;
     const acceptable = this.known.allows(sender, term);
     this.known.observe(term, sender);
     if (term < this.currentTerm) this.counters.staleDropped++;
@@ -292,7 +301,9 @@ class GossipElection implements Election {
     }
   }
 
-  private onAbdication(sender: PeerId, term: number, successor: PeerId | undefined): void {
+  /** See handover.ts: adopt the named successor and its term at once when that is safe. */
+  private onAbdication(message: AbdicationMessage): void {
+    const { sender, term } = message;
     const ours =
       this.leader === sender
         ? term === this.currentTerm
@@ -302,24 +313,45 @@ class GossipElection implements Election {
       if (term < this.currentTerm) this.counters.staleDropped++;
       return;
     }
+    const verdict = judgeAbdication(message, {
+      self: this.id,
+      yielding: this.yielding,
+      currentTerm: this.currentTerm,
+      known: this.known,
+      usable: (peer) => this.inView(peer) && !this.silent.has(peer),
+    });
     const hadLeader = this.leader !== undefined;
     this.leader = undefined;
     this.abdicated = sender;
     this.proposals.clear();
     this.timers.clear('liveness');
-    if (hadLeader) this.emit('leader-changed', 'handover');
-    if (successor === this.id && !this.yielding) {
-      this.becomeLeader('handover');
-    } else if (successor !== undefined && successor !== sender && this.inView(successor)) {
-      // Wait briefly for the successor's declaration; fall back to a normal election if it never comes.
-      this.clearElectionTimers();
-      this.phase = 'electing';
-      this.timers.set('handover', this.config.leaderElectionDuration, () =>
-        this.startElection('handover-timeout'),
-      );
-    } else {
-      this.startElection('handover');
+    if (verdict.action === 'adopt') {
+      this.adoptSuccessor(verdict.successor, verdict.term);
+      return;
     }
+    if (hadLeader) this.emit('leader-changed', 'handover');
+    if (verdict.action === 'lead') this.becomeLeader('handover', verdict.term);
+    else if (verdict.action === 'await') this.awaitSuccessor('handover-timeout');
+    else this.startElection('handover');
+  }
+
+  /** Follow the successor under the term its predecessor named; suspect it if it has not declared within D. */
+  private adoptSuccessor(successor: PeerId, term: number): void {
+    this.known.observe(term, successor);
+    this.follow(successor, term, 'handover');
+    this.unconfirmedSuccessor = successor;
+    this.timers.set('handover', this.config.leaderElectionDuration, () => {
+      if (this.leader === successor && this.unconfirmedSuccessor === successor)
+        this.suspectLeader('successor-silent');
+    });
+  }
+
+  /** Wait briefly for a successor's declaration; fall back to a normal election if it never comes. */
+  private awaitSuccessor(reason: string): void {
+    this.clearElectionTimers();
+    this.timers.clear('sample');
+    this.phase = 'electing';
+    this.timers.set('handover', this.config.leaderElectionDuration, () => this.startElection(reason));
   }
 
   /**
@@ -437,7 +469,20 @@ class GossipElection implements Election {
     this.leader = undefined;
     this.timers.clear('liveness');
     this.emit('leader-changed', reason);
-    this.startElection(reason);
+    if (reason === 'leader-left') this.succeed(reason);
+    else this.startElection(reason);
+  }
+
+  /**
+   * The leader left our view (the mesh saw it go): the successor every view agrees on declares at once, the
+   * others wait for it only D before a normal election (see handover.ts).
+   */
+  private succeed(reason: string): void {
+    // Only exclusions every peer shares (not `abdicated`: the peer that abdicated does not exclude itself).
+    const successor = agreedSuccessor([this.id, ...this.adapter.peers()], (peer) => this.silent.has(peer));
+    if (this.yielding || successor === undefined) this.startElection(reason);
+    else if (successor === this.id) this.becomeLeader(reason);
+    else this.awaitSuccessor('successor-timeout');
   }
 
   private viewChanged(): void {
@@ -534,10 +579,11 @@ class GossipElection implements Election {
 
   // ---- leading: Fabric's beLeader / leader / stopBeingLeader ----------------------------------------------
 
-  private becomeLeader(reason: string): void {
+  /** `term`: the one a hand-over named (checked allowed); otherwise above every term known. */
+  private becomeLeader(reason: string, term?: number): void {
     this.clearElectionTimers();
     this.timers.clear('sample', 'liveness');
-    this.currentTerm = this.known.next(this.id);
+    this.currentTerm = this.known.next(this.id, term);
     this.leading = true;
     this.leader = this.id;
     this.phase = 'steady';
@@ -597,14 +643,10 @@ class GossipElection implements Election {
     }
   }
 
-  /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor. */
+  /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor, and its term. */
   private abdicate(): void {
-    const successor = lowestId(this.adapter.peers().filter((peer) => !this.silent.has(peer)));
-    const message: ElectionWireMessage =
-      successor === undefined
-        ? { type: 'abdication', sender: this.id, term: this.currentTerm }
-        : { type: 'abdication', sender: this.id, term: this.currentTerm, successor };
-    this.send(message);
+    const successor = agreedSuccessor(this.adapter.peers(), (peer) => this.silent.has(peer));
+    this.send(abdication(this.id, this.currentTerm, successor, this.known));
     this.counters.abdicationsSent++;
   }
 

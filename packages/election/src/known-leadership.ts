@@ -38,9 +38,12 @@ export class KnownLeadership {
     return term === this.highest && this.highestHolder === leader;
   }
 
-  /** The term a new leadership takes: above everything known. It is then known too. */
-  next(self: PeerId): number {
-    const term = this.highest + 1;
+  /**
+   * The term a new leadership takes: above everything known, or `named` (the term a hand-over named, which
+   * the caller has checked {@link allows} it). It is then known too.
+   */
+  next(self: PeerId, named?: number): number {
+    const term = named ?? this.highest + 1;
     this.observe(term, self);
     return term;
   }

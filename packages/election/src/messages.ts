@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import type { PeerId } from './types';
 
 /** Bounds of what the election accepts from the network. */
@@ -34,12 +35,16 @@ export interface DeclarationMessage {
   readonly term: number;
 }
 
-/** "I stop leading `term`"; `successor` (the lowest id in the sender's view) should declare at once. */
+/**
+ * "I stop leading `term`"; `successor` (the lowest id in the sender's view) should declare at once, under
+ * `successorTerm` (above every term the sender knows), which its followers adopt without waiting for it.
+ */
 export interface AbdicationMessage {
   readonly type: 'abdication';
   readonly sender: PeerId;
   readonly term: number;
   readonly successor?: PeerId;
+  readonly successorTerm?: number;
 }
 
 /**
@@ -63,6 +68,7 @@ export type ElectionWireMessage =
 
 const peerIdSchema = z.string().min(1).max(messageLimits.peerIdMaxLength);
 const termSchema = z.number().int().min(0).max(messageLimits.maxTerm);
+const successorTermSchema = zm.optional(zm.int().check(zm.minimum(0), zm.maximum(messageLimits.maxTerm)));
 
 /** zod schema of {@link ElectionWireMessage}: strict objects, bounded strings and numbers. */
 export const electionMessageSchema = z.discriminatedUnion('type', [
@@ -78,6 +84,7 @@ export const electionMessageSchema = z.discriminatedUnion('type', [
     sender: peerIdSchema,
     term: termSchema,
     successor: peerIdSchema.optional(),
+    successorTerm: successorTermSchema,
   }),
   z.strictObject({
     type: z.literal('leader-hint'),
@@ -118,13 +125,16 @@ export function isElectionWireMessage(value: unknown): value is ElectionWireMess
   )
     return false;
   if (!isPeerId(m.sender)) return false;
-  const term = m.term;
-  if (typeof term !== 'number' || !Number.isInteger(term) || term < 0 || term > messageLimits.maxTerm)
-    return false;
+  if (!isTerm(m.term)) return false;
   if (m.type === 'abdication' && m.successor !== undefined && !isPeerId(m.successor)) return false;
+  if (m.type === 'abdication' && m.successorTerm !== undefined && !isTerm(m.successorTerm)) return false;
   if (m.type === 'proposal' && m.holder !== undefined && !isPeerId(m.holder)) return false;
   if (m.type === 'leader-hint' && !isPeerId(m.leader)) return false;
   return true;
+}
+
+function isTerm(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= messageLimits.maxTerm;
 }
 
 function isPeerId(value: unknown): boolean {

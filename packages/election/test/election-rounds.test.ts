@@ -42,9 +42,9 @@ describe('election rounds (Fabric: leaderElection)', () => {
   it('a lower proposal that carries less than we know does not silence us: the winner must learn our term', () => {
     const { net, proposals } = start('c', ['a', 'b']);
     net.deliver({ type: 'declaration', sender: 'b', term: 7 });
-    net.setPeers(['a']); // b leaves: c suspects it at once, a proposes knowing only term 0
-    net.deliver({ type: 'proposal', sender: 'a', term: 0 });
-    net.clock.runFor(backoff);
+    net.setPeers(['a']); // b leaves: c suspects it at once and waits D for a (now the lowest id) to declare
+    net.deliver({ type: 'proposal', sender: 'a', term: 0 }); // a proposes instead, knowing only term 0
+    net.clock.runFor(D + backoff);
     expect(proposals()).toEqual([{ type: 'proposal', sender: 'c', term: 7, holder: 'b' }]);
   });
 

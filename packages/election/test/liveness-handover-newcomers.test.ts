@@ -35,16 +35,53 @@ describe('liveness: tighter than Fabric', () => {
     });
   });
 
-  it('a follower suspects at once a leader that leaves its view', () => {
-    const net = manualAdapter(['a', 'z']);
+  it('a follower suspects at once a leader that leaves its view and waits only D for the agreed successor', () => {
+    const net = manualAdapter(['a', 'b', 'z']);
     const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
     net.deliver({ type: 'declaration', sender: 'a', term: 1 });
     net.clock.runUntil(200);
-    net.setPeers(['z']);
+    net.setPeers(['b', 'z']);
     expect(election.leaderId()).toBeUndefined();
     expect(election.state().phase).toBe('electing');
-    // m is now the lowest id of its view: it proposes at once.
-    expect(net.gossiped.at(-1)).toEqual({ type: 'proposal', sender: 'm', term: 1, holder: 'a' });
+    // b, the lowest id left, should declare at once; m sends nothing while it waits for it.
+    net.clock.runFor(D - 1);
+    expect(net.gossiped).toEqual([]);
+    // b never declared: Fabric's proposal round, after m's backoff (rank 1 of 4).
+    net.clock.runFor(1 + browserDefaults.proposalBackoff / 4);
+    expect(net.gossiped).toEqual([{ type: 'proposal', sender: 'm', term: 1, holder: 'a' }]);
+  });
+
+  it('the lowest id left when the leader leaves the view declares at once, without a proposal round', () => {
+    const net = manualAdapter(['a', 'z']);
+    const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
+    net.deliver({ type: 'declaration', sender: 'a', term: 3 });
+    net.clock.runUntil(200);
+    net.setPeers(['z']);
+    expect(election.state()).toMatchObject({ role: 'leader', leaderId: 'm', term: 4, phase: 'steady' });
+    expect(net.gossiped).toEqual([{ type: 'declaration', sender: 'm', term: 4 }]);
+  });
+
+  it('a follower whose leader left adopts the agreed successor as soon as it declares', () => {
+    const net = manualAdapter(['a', 'b', 'z']);
+    const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
+    net.deliver({ type: 'declaration', sender: 'a', term: 3 });
+    net.clock.runUntil(200);
+    net.setPeers(['b', 'z']);
+    net.clock.runFor(5);
+    net.deliver({ type: 'declaration', sender: 'b', term: 4 });
+    expect(election.state()).toMatchObject({ leaderId: 'b', term: 4, phase: 'steady' });
+    net.clock.runFor(2 * D);
+    expect(net.gossiped).toEqual([]);
+  });
+
+  it('a leader gone silent (not gone from the view) still costs a normal election, not a successor wait', () => {
+    const net = manualAdapter(['a', 'z']);
+    const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
+    net.deliver({ type: 'declaration', sender: 'a', term: 1 });
+    net.clock.runFor(T);
+    expect(election.leaderId()).toBeUndefined();
+    // a is still in the view but excluded as silent: m is the lowest remaining id and proposes at once.
+    expect(net.gossiped).toEqual([{ type: 'proposal', sender: 'm', term: 1, holder: 'a' }]);
   });
 
   it('a silent crash (never noticed by the mesh) fails over within 1.5 s with browser defaults', () => {
