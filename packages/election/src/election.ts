@@ -2,7 +2,13 @@ import { CallbackQueue } from './callback-queue';
 import { systemClock } from './clock';
 import { compareIds } from './compare-ids';
 import { type ResolvedElectionConfig, resolveConfig } from './config';
-import { abdication, agreedSuccessor, highestTermCarried, judgeAbdication } from './handover';
+import {
+  abdication,
+  agreedSuccessor,
+  highestTermCarried,
+  judgeAbdication,
+  observeAbdication,
+} from './handover';
 import { KnownLeadership } from './known-leadership';
 import {
   type AbdicationMessage,
@@ -308,11 +314,6 @@ class GossipElection implements Election {
       this.leader === sender
         ? term === this.currentTerm
         : this.leader === undefined && this.known.is(sender, term);
-    this.known.observe(term, sender);
-    if (!ours || this.leading) {
-      if (term < this.currentTerm) this.counters.staleDropped++;
-      return;
-    }
     const verdict = judgeAbdication(message, {
       self: this.id,
       yielding: this.yielding,
@@ -320,6 +321,11 @@ class GossipElection implements Election {
       known: this.known,
       usable: (peer) => this.inView(peer) && !this.silent.has(peer),
     });
+    observeAbdication(this.known, message);
+    if (!ours || this.leading) {
+      if (term < this.currentTerm) this.counters.staleDropped++;
+      return;
+    }
     const hadLeader = this.leader !== undefined;
     this.leader = undefined;
     this.abdicated = sender;
@@ -337,7 +343,6 @@ class GossipElection implements Election {
 
   /** Follow the successor under the term its predecessor named; suspect it if it has not declared within D. */
   private adoptSuccessor(successor: PeerId, term: number): void {
-    this.known.observe(term, successor);
     this.follow(successor, term, 'handover');
     this.unconfirmedSuccessor = successor;
     this.timers.set('handover', this.config.leaderElectionDuration, () => {

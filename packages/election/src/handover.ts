@@ -44,6 +44,17 @@ export function highestTermCarried(message: ElectionWireMessage): number {
     : message.term;
 }
 
+/**
+ * Every peer that hears an abdication remembers the successor's leadership (within the term-jump bound), even
+ * if it does not adopt it: some of its peers may, so the next leader must take a term above it.
+ */
+export function observeAbdication(known: KnownLeadership, message: AbdicationMessage): void {
+  known.observe(message.term, message.sender);
+  const { successor, successorTerm } = message;
+  if (successor !== undefined && successorTerm !== undefined && successorTerm > message.term)
+    known.observe(successorTerm, successor);
+}
+
 /** What a follower does with an abdication of the leadership it follows (or of the highest one it knows). */
 export type AbdicationVerdict =
   /** We are the successor: declare now, under `term` (undefined: the next term above everything known). */
@@ -59,7 +70,7 @@ export interface AbdicationContext {
   readonly self: PeerId;
   readonly yielding: boolean;
   readonly currentTerm: number;
-  /** Already updated with the abdicated leadership. */
+  /** Known before the abdication arrived. */
   readonly known: KnownLeadership;
   /** In our view and expected to take part. */
   readonly usable: (peer: PeerId) => boolean;

@@ -135,6 +135,8 @@ describe('one-hop hand-over: a follower adopts the successor named in the abdica
     net.deliver({ type: 'abdication', sender: 'a', term: 2, successor: 'b', successorTerm: 3 });
     net.deliver({ type: 'abdication', sender: 'z', term: 3, successor: 'b', successorTerm: 4 });
     expect(election.state()).toMatchObject({ leaderId: 'a', term: 3, phase: 'steady' });
+    // It remembers that b may lead under 4 (some of z's followers may have adopted it): nobody else may take 4.
+    expect(election.state().highestTermSeen).toBe(4);
     expect(election.stats().staleDropped).toBe(1);
     // A replay of a hand-over once adopted does not move it again.
     net.deliver({ type: 'abdication', sender: 'a', term: 3, successor: 'b', successorTerm: 4 });
@@ -162,7 +164,8 @@ describe('one-hop hand-over: a follower adopts the successor named in the abdica
     const absent = follower(['a', 'z']);
     absent.net.deliver({ type: 'abdication', sender: 'a', term: 3, successor: 'b', successorTerm: 4 });
     expect(absent.election.leaderId()).toBeUndefined();
-    expect(absent.net.gossiped).toEqual([{ type: 'proposal', sender: 'm', term: 3, holder: 'a' }]);
+    // It remembers the successor's leadership (others may have adopted it): the winner must rise above it.
+    expect(absent.net.gossiped).toEqual([{ type: 'proposal', sender: 'm', term: 4, holder: 'b' }]);
 
     // b led at 3 and went silent: m suspected it, then followed a@4.
     const net = manualAdapter(['a', 'b', 'z']);

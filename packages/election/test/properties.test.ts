@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { browserDefaults, type ElectionConfig, type PeerId } from '../src/index';
+import {
+  browserDefaults,
+  type ElectionConfig,
+  type ElectionEvent,
+  type ElectionState,
+  type PeerId,
+} from '../src/index';
 import { SimulatedCluster } from '../src/simulation/index';
 
 /**
@@ -91,20 +97,44 @@ function leaderships(cluster: SimulatedCluster, id: PeerId): number[] {
 }
 
 /**
- * Two different peers followed under one term, among the running peers right now (undefined if none). Peers
- * that lead are not counted: only followers say whom they follow.
+ * Watches the leaderships that hand-over created: a follower that adopted a successor named in an abdication
+ * (until it follows anyone in another way), and a leader that took its term by hand-over or as the immediate
+ * successor of a leader that left (until it raises its term). `violation()` names two different peers followed
+ * under one term, at least one of them through such a leadership, among the running peers right now.
  */
-function sharedFollowedTerm(cluster: SimulatedCluster): string | undefined {
-  const followedUnder = new Map<number, PeerId>();
-  for (const id of cluster.running()) {
-    const { role, leaderId, term } = cluster.election(id).state();
-    if (role !== 'follower' || leaderId === undefined) continue;
-    const other = followedUnder.get(term);
-    if (other !== undefined && other !== leaderId)
-      return `${other} and ${leaderId} both followed under term ${term}`;
-    followedUnder.set(term, leaderId);
+class HandoverWatch {
+  private readonly adopted = new Set<PeerId>();
+  private readonly successors = new Map<PeerId, number>();
+
+  record(id: PeerId, event: ElectionEvent, state: ElectionState): void {
+    if (event.type === 'leadership-gained')
+      this.successors.set(
+        id,
+        event.reason === 'handover' || event.reason === 'leader-left' ? event.term : -1,
+      );
+    if (state.role === 'leader' && event.type === 'term-changed') this.successors.delete(id);
+    if (state.role === 'follower' && (event.type === 'leader-changed' || event.type === 'term-changed')) {
+      if (event.reason === 'handover' && state.leaderId !== undefined) this.adopted.add(id);
+      else this.adopted.delete(id);
+    }
   }
-  return undefined;
+
+  violation(cluster: SimulatedCluster): string | undefined {
+    const followed = new Map<number, { leaders: Set<PeerId>; byHandover: boolean }>();
+    for (const id of cluster.running()) {
+      const { role, leaderId, term } = cluster.election(id).state();
+      if (role !== 'follower' || leaderId === undefined) continue;
+      const entry = followed.get(term) ?? { leaders: new Set<PeerId>(), byHandover: false };
+      entry.leaders.add(leaderId);
+      if (this.adopted.has(id) || this.successors.get(leaderId) === term) entry.byHandover = true;
+      followed.set(term, entry);
+    }
+    for (const [term, { leaders, byHandover }] of followed) {
+      if (byHandover && leaders.size > 1)
+        return `${[...leaders].join(' and ')} both followed under term ${term}`;
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -115,7 +145,7 @@ function run(
   schedule: Schedule,
   config: Partial<ElectionConfig>,
   withLoss: boolean,
-  onEvent?: (cluster: SimulatedCluster) => void,
+  onEvent?: (cluster: SimulatedCluster, id: PeerId, event: ElectionEvent, state: ElectionState) => void,
 ): void {
   const T = config.leaderAliveThreshold ?? browserDefaults.leaderAliveThreshold;
   const cluster = new SimulatedCluster({
@@ -131,7 +161,7 @@ function run(
     clock.schedule(schedule.starts[i] ?? 0, () => {
       const election = cluster.start(id);
       started.add(id);
-      if (onEvent) election.subscribe(() => onEvent(cluster));
+      if (onEvent) election.subscribe((event, state) => onEvent(cluster, id, event, state));
     });
   });
   const running = () => [...started].filter((id) => cluster.peer(id).running);
@@ -261,21 +291,25 @@ describe('random schedules (fast-check)', () => {
 
   // Without partitions and loss every peer hears every abdication, so one-hop hand-over (followers adopting a
   // successor before it declares) and the immediate successor must be exactly safe: at no instant do two
-  // different peers have followers following them under the same term. (A partition lets two sides pick the
-  // same term, and the heal then joins them for up to two message delays: the test above bounds that.)
+  // different peers have followers following them under the same term when one of those leaderships came from
+  // a hand-over. (Plain elections do not guarantee this for every instant: peers that all proposed, when the
+  // lowest proposer leaves mid-round, may each declare the same term until the merge a few message delays
+  // later; and a partition's heal joins two sides that picked the same term. The test above bounds both.)
   it.each([
     ['browser defaults', {}, 300],
     ['Fabric-like (no backoff)', fabricLike, 200],
   ] as const)(
-    '%s, loss-free, no partitions: never two followed leaders in one term',
+    '%s, loss-free, no partitions: hand-over never leaves two followed leaders in one term',
     (_name, config, numRuns) => {
       fc.assert(
-        fc.property(scheduleArb(false, false), (schedule) =>
-          run(schedule, config, false, (cluster) => {
-            const shared = sharedFollowedTerm(cluster);
-            if (shared !== undefined) throw new Error(`at ${cluster.clock.now()}: ${shared}`);
-          }),
-        ),
+        fc.property(scheduleArb(false, false), (schedule) => {
+          const watch = new HandoverWatch();
+          run(schedule, config, false, (cluster, id, event, state) => {
+            watch.record(id, event, state);
+            const violation = watch.violation(cluster);
+            if (violation !== undefined) throw new Error(`at ${cluster.clock.now()}: ${violation}`);
+          });
+        }),
         { numRuns: Number(process.env.ELECTION_PROPERTY_RUNS_FACTOR ?? 1) * numRuns },
       );
     },
