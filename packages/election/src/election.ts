@@ -1,34 +1,21 @@
-import { CallbackQueue } from './callback-queue';
 import { systemClock } from './clock';
 import { compareIds } from './compare-ids';
 import { type ResolvedElectionConfig, resolveConfig } from './config';
-import {
-  abdication,
-  agreedSuccessor,
-  highestTermCarried,
-  judgeAbdication,
-  observeAbdication,
-} from './handover';
+import { type ElectionListener, EventTimeline } from './event-timeline';
+import * as handover from './handover';
 import { KnownLeadership } from './known-leadership';
-import {
-  type AbdicationMessage,
-  type ElectionWireMessage,
-  isElectionWireMessage,
-  messageLimits,
-} from './messages';
+import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
 import { Timers } from './timers';
 import type {
   Clock,
   CreateElectionOptions,
   Election,
   ElectionAdapter,
-  ElectionEvent,
-  ElectionEventType,
   ElectionState,
   ElectionStats,
-  LeadershipInfo,
   PeerId,
 } from './types';
+import { ViewMembership } from './view-membership';
 
 type TimerName =
   | 'sample'
@@ -40,7 +27,6 @@ type TimerName =
   | 'heartbeat'
   | 'yield';
 type Phase = ElectionState['phase'];
-type Listener = (event: ElectionEvent, state: ElectionState) => void;
 
 /** Fabric clears the yield flag after 6 × leaderAliveThreshold. */
 const yieldThresholds = 6;
@@ -65,7 +51,6 @@ class GossipElection implements Election {
   private readonly adapter: ElectionAdapter;
   private readonly clock: Clock;
   private readonly config: ResolvedElectionConfig;
-  private readonly onLeadershipChange: CreateElectionOptions['onLeadershipChange'];
   private readonly timers: Timers<TimerName>;
 
   private phase: Phase = 'starting';
@@ -94,12 +79,9 @@ class GossipElection implements Election {
   /** The view when last looked at by a leader: peers not in it are newcomers to answer. */
   private answeredView = new Set<PeerId>();
 
-  private viewArray: readonly PeerId[] | undefined;
-  private viewSet = new Set<PeerId>();
+  private readonly view: ViewMembership;
 
-  private readonly listeners = new Set<Listener>();
-  /** Listeners and onLeadershipChange run here: in order, after each state change is complete. */
-  private readonly callbacks: CallbackQueue;
+  private readonly timeline: EventTimeline;
   private readonly unsubscribers: Array<() => void> = [];
   private readonly counters = {
     proposalsSent: 0,
@@ -123,9 +105,9 @@ class GossipElection implements Election {
     this.config = resolveConfig(options.config);
     this.adapter = options.adapter;
     this.clock = options.clock ?? systemClock;
-    this.onLeadershipChange = options.onLeadershipChange;
     this.timers = new Timers(this.clock);
-    this.callbacks = new CallbackQueue(this.clock);
+    this.timeline = new EventTimeline(this.clock, options.onLeadershipChange, () => this.state());
+    this.view = new ViewMembership(this.adapter);
 
     this.unsubscribers.push(this.adapter.onMessage((message) => this.receive(message)));
     if (this.adapter.onViewChange)
@@ -161,9 +143,8 @@ class GossipElection implements Election {
     return { ...this.counters };
   }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: ElectionListener): () => void {
+    return this.timeline.subscribe(listener);
   }
 
   /** Fabric's Yield: only a leader that is not already yielding steps aside. */
@@ -175,9 +156,9 @@ class GossipElection implements Election {
     this.leader = undefined;
     this.timers.clear('heartbeat');
     this.timers.set('yield', this.config.leaderAliveThreshold * yieldThresholds, () => this.yieldOver());
-    this.emit('leadership-lost', 'yield');
-    this.notifyLeadership(false);
-    this.emit('yielded');
+    this.timeline.emit('leadership-lost', 'yield');
+    this.timeline.notifyLeadership(false);
+    this.timeline.emit('yielded');
     this.adapter.reportMetrics?.(false);
   }
 
@@ -192,12 +173,12 @@ class GossipElection implements Election {
     this.proposals.clear();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     if (wasLeading) {
-      this.emit('leadership-lost', 'stop');
-      this.notifyLeadership(false);
+      this.timeline.emit('leadership-lost', 'stop');
+      this.timeline.notifyLeadership(false);
       this.adapter.reportMetrics?.(false);
     }
-    this.emit('stopped');
-    this.callbacks.run(() => this.listeners.clear());
+    this.timeline.emit('stopped');
+    this.timeline.close();
   }
 
   // ---- start-up: Fabric's waitForMembershipStabilization -------------------------------------------------
@@ -230,11 +211,11 @@ class GossipElection implements Election {
     }
     const message: ElectionWireMessage = raw;
     if (message.sender === this.id) return;
-    if (!this.inView(message.sender)) {
+    if (!this.view.has(message.sender)) {
       this.counters.outsideViewDropped++;
       return;
     }
-    if (highestTermCarried(message) > this.known.term + messageLimits.maxTermStep) {
+    if (handover.highestTermCarried(message) > this.known.term + messageLimits.maxTermStep) {
       this.counters.termJumpsDropped++;
       return;
     }
@@ -308,20 +289,20 @@ class GossipElection implements Election {
   }
 
   /** See handover.ts: adopt the named successor and its term at once when that is safe. */
-  private onAbdication(message: AbdicationMessage): void {
+  private onAbdication(message: Extract<ElectionWireMessage, { type: 'abdication' }>): void {
     const { sender, term } = message;
     const ours =
       this.leader === sender
         ? term === this.currentTerm
         : this.leader === undefined && this.known.is(sender, term);
-    const verdict = judgeAbdication(message, {
+    const verdict = handover.judgeAbdication(message, {
       self: this.id,
       yielding: this.yielding,
       currentTerm: this.currentTerm,
       known: this.known,
-      usable: (peer) => this.inView(peer) && !this.silent.has(peer),
+      usable: (peer) => this.view.has(peer) && !this.silent.has(peer),
     });
-    observeAbdication(this.known, message);
+    handover.observeAbdication(this.known, message);
     if (!ours || this.leading) {
       if (term < this.currentTerm) this.counters.staleDropped++;
       return;
@@ -335,7 +316,7 @@ class GossipElection implements Election {
       this.adoptSuccessor(verdict.successor, verdict.term);
       return;
     }
-    if (hadLeader) this.emit('leader-changed', 'handover');
+    if (hadLeader) this.timeline.emit('leader-changed', 'handover');
     if (verdict.action === 'lead') this.becomeLeader('handover', verdict.term);
     else if (verdict.action === 'await') this.awaitSuccessor('handover-timeout');
     else this.startElection('handover');
@@ -417,8 +398,8 @@ class GossipElection implements Election {
     this.timers.clear('heartbeat');
     this.leader = leader;
     this.currentTerm = term;
-    this.emit('leadership-lost', 'lower-id-leader');
-    this.notifyLeadership(false);
+    this.timeline.emit('leadership-lost', 'lower-id-leader');
+    this.timeline.notifyLeadership(false);
     this.adapter.reportMetrics?.(false);
     this.follow(leader, term, 'lower-id-leader');
   }
@@ -433,7 +414,7 @@ class GossipElection implements Election {
       if (!this.timers.has('liveness')) this.armLiveness();
       if (termChanged) {
         this.currentTerm = term;
-        this.emit('term-changed', reason);
+        this.timeline.emit('term-changed', reason);
       }
       return;
     }
@@ -447,10 +428,10 @@ class GossipElection implements Election {
     if (!this.timers.has('liveness')) this.armLiveness();
     if (this.yielding) this.stopYielding();
     if (leaderChanged) {
-      this.emit('leader-changed', reason);
+      this.timeline.emit('leader-changed', reason);
       this.adapter.reportMetrics?.(false);
     } else if (termChanged) {
-      this.emit('term-changed', reason);
+      this.timeline.emit('term-changed', reason);
     }
   }
 
@@ -473,7 +454,7 @@ class GossipElection implements Election {
     if (this.leader !== undefined) this.silent.add(this.leader);
     this.leader = undefined;
     this.timers.clear('liveness');
-    this.emit('leader-changed', reason);
+    this.timeline.emit('leader-changed', reason);
     if (reason === 'leader-left') this.succeed(reason);
     else this.startElection(reason);
   }
@@ -484,7 +465,7 @@ class GossipElection implements Election {
    */
   private succeed(reason: string): void {
     // Only exclusions every peer shares (not `abdicated`: the peer that abdicated does not exclude itself).
-    const successor = agreedSuccessor([this.id, ...this.adapter.peers()], (peer) => this.silent.has(peer));
+    const successor = handover.agreedSuccessor([this.id, ...this.adapter.peers()], this.silent);
     if (this.yielding || successor === undefined) this.startElection(reason);
     else if (successor === this.id) this.becomeLeader(reason);
     else this.awaitSuccessor('successor-timeout');
@@ -492,14 +473,14 @@ class GossipElection implements Election {
 
   private viewChanged(): void {
     if (this.phase === 'stopped') return;
-    for (const peer of this.silent) if (!this.inView(peer)) this.silent.delete(peer);
+    for (const peer of this.silent) if (!this.view.has(peer)) this.silent.delete(peer);
     if (this.leading) {
       const view = this.adapter.peers();
       for (const peer of view) if (!this.answeredView.has(peer)) this.answer(peer);
       this.answeredView = new Set(view);
       return;
     }
-    if (this.leader !== undefined && !this.inView(this.leader)) this.suspectLeader('leader-left');
+    if (this.leader !== undefined && !this.view.has(this.leader)) this.suspectLeader('leader-left');
   }
 
   // ---- elections: Fabric's leaderElection ------------------------------------------------------------------
@@ -535,7 +516,7 @@ class GossipElection implements Election {
   private propose(reason: string): void {
     this.send(this.proposal());
     this.counters.proposalsSent++;
-    this.emit('election-started', reason);
+    this.timeline.emit('election-started', reason);
     this.timers.set('election', this.config.leaderElectionDuration, () => this.finishElection());
   }
 
@@ -558,7 +539,7 @@ class GossipElection implements Election {
     for (const [proposer, term] of this.proposals) {
       if (covering && term < this.known.term) continue;
       if (this.excluded(proposer)) continue;
-      if (compareIds(proposer, this.id) < 0 && this.inView(proposer)) return true;
+      if (compareIds(proposer, this.id) < 0 && this.view.has(proposer)) return true;
     }
     return false;
   }
@@ -597,16 +578,16 @@ class GossipElection implements Election {
     // Declare before telling listeners: what they send on becoming leader (shared-work's catch-up requests)
     // must not delay the message every follower is waiting for.
     this.declare();
-    this.emit('leadership-gained', reason);
-    this.notifyLeadership(true);
+    this.timeline.emit('leadership-gained', reason);
+    this.timeline.notifyLeadership(true);
   }
 
   /** Leadership under a new term above every term seen: a new fencing token, announced at once. */
   private raiseTerm(reason: string): void {
     this.currentTerm = this.known.next(this.id);
     this.declare();
-    this.emit('term-changed', reason);
-    this.notifyLeadership(true);
+    this.timeline.emit('term-changed', reason);
+    this.timeline.notifyLeadership(true);
   }
 
   private declare(): void {
@@ -650,8 +631,8 @@ class GossipElection implements Election {
 
   /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor, and its term. */
   private abdicate(): void {
-    const successor = agreedSuccessor(this.adapter.peers(), (peer) => this.silent.has(peer));
-    this.send(abdication(this.id, this.currentTerm, successor, this.known));
+    const successor = handover.agreedSuccessor(this.adapter.peers(), this.silent);
+    this.send(handover.abdication(this.id, this.currentTerm, successor, this.known));
     this.counters.abdicationsSent++;
   }
 
@@ -671,33 +652,5 @@ class GossipElection implements Election {
 
   private send(message: ElectionWireMessage): void {
     this.adapter.gossip(message);
-  }
-
-  /** Is the peer in the adapter's view? Cached per view array: adapters that keep the array while the view is unchanged make this O(1). */
-  private inView(peer: PeerId): boolean {
-    if (this.adapter.hasPeer) return this.adapter.hasPeer(peer);
-    const view = this.adapter.peers();
-    if (view !== this.viewArray) {
-      this.viewArray = view;
-      this.viewSet = new Set(view);
-    }
-    return this.viewSet.has(peer);
-  }
-
-  private emit(type: ElectionEventType, reason?: string): void {
-    if (this.listeners.size === 0) return;
-    const event: ElectionEvent =
-      reason === undefined
-        ? { type, at: this.clock.now(), leaderId: this.leader, term: this.currentTerm }
-        : { type, at: this.clock.now(), leaderId: this.leader, term: this.currentTerm, reason };
-    const state = this.state();
-    for (const listener of [...this.listeners]) this.callbacks.run(() => listener(event, state));
-  }
-
-  private notifyLeadership(isLeader: boolean): void {
-    const callback = this.onLeadershipChange;
-    if (!callback) return;
-    const info: LeadershipInfo = { term: this.currentTerm, leaderId: this.leader };
-    this.callbacks.run(() => callback(isLeader, info));
   }
 }

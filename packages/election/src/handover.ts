@@ -11,15 +11,15 @@ import type { PeerId } from './types';
 
 /**
  * The successor a leader names when it abdicates, and the one that its peers agree on when the leader has
- * left their views: the lowest id among the peers expected to take part (not a leader seen going silent, not
- * one that just abdicated). Peers with the same view and the same exclusions pick the same one.
+ * left their views: the lowest id, leaders seen going silent excepted. Peers with the same view pick the same
+ * one, so only exclusions all peers share count (a peer that just abdicated does not exclude itself).
  */
 export function agreedSuccessor(
   candidates: Iterable<PeerId>,
-  excluded: (peer: PeerId) => boolean,
+  excluded: ReadonlySet<PeerId>,
 ): PeerId | undefined {
   const eligible: PeerId[] = [];
-  for (const peer of candidates) if (!excluded(peer)) eligible.push(peer);
+  for (const peer of candidates) if (!excluded.has(peer)) eligible.push(peer);
   return lowestId(eligible);
 }
 
