@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type AbdicationVerdict, judgeAbdication } from '../src/handover';
-import { browserDefaults, createElection, type ElectionEvent, messageLimits } from '../src/index';
+import {
+  browserDefaults,
+  createElection,
+  type ElectionEvent,
+  isElectionWireMessage,
+  messageLimits,
+  parseElectionMessage,
+} from '../src/index';
 import { KnownLeadership } from '../src/known-leadership';
 import { SimulatedCluster } from '../src/simulation/index';
 import { ids, manualAdapter } from './helpers';
@@ -214,5 +221,37 @@ describe('one-hop hand-over: a follower adopts the successor named in the abdica
     expect(c.runUntilConverged(T)).toBe(stoppedAt + latency);
     expect(c.leaders()).toEqual(['p02']);
     expect(c.election('p06').state()).toMatchObject({ leaderId: 'p02', term: 2 });
+  });
+});
+
+describe('successorTerm on the wire', () => {
+  const abdication = (successorTerm: unknown) => ({
+    type: 'abdication',
+    sender: 'a',
+    term: 3,
+    successor: 'b',
+    successorTerm,
+  });
+
+  it.each([
+    [4, true],
+    [messageLimits.maxTerm, true],
+    [-1, false],
+    [4.5, false],
+    [messageLimits.maxTerm + 1, false],
+    ['4', false],
+    [null, false],
+  ])('successorTerm %s: accepted %s (by the schema and by the cheap check alike)', (term, ok) => {
+    const parsed = parseElectionMessage(abdication(term));
+    expect(parsed.ok).toBe(ok);
+    if (!parsed.ok) expect(parsed.error).toMatch(/successorTerm/);
+    expect(isElectionWireMessage(abdication(term))).toBe(ok);
+  });
+
+  it('an invalid successorTerm reaching the election is dropped and counted, nothing changes', () => {
+    const { net, election } = follower();
+    net.deliver(abdication(-1));
+    expect(election.state()).toMatchObject({ leaderId: 'a', term: 3 });
+    expect(election.stats().invalidDropped).toBe(1);
   });
 });
