@@ -8,6 +8,7 @@ import { isolateFromEachOther, readable, readFromPage } from './page-hooks';
 import { progress } from './progress';
 import type { Sample } from './stats';
 import { measureSteadyState, type SteadyResult } from './steady-state';
+import { newcomerStart, readyAt } from './tab-readiness';
 import { type Tab, TabTracker, type Timeout } from './tab-tracker';
 
 /** One repetition of the whole sequence for one contender and room size. */
@@ -82,22 +83,6 @@ export interface RepetitionResult {
   readonly steady: SteadyResult | undefined;
   readonly problems: readonly string[];
   readonly trace: RepetitionTrace | undefined;
-}
-
-/** Ready in Conclave's sense: every link open. broadcast-channel tabs are ready when loaded. */
-function readyAt(tab: Tab, contender: Contender, linkTarget: number): number | undefined {
-  if (tab.readyAt === undefined) return undefined;
-  if (!contender.meshed || linkTarget === 0) return tab.readyAt;
-  let at: number | undefined;
-  for (const [open, reachedAt] of tab.linksReachedAt) {
-    if (open >= linkTarget && (at === undefined || reachedAt < at)) at = reachedAt;
-  }
-  return tab.openLinks >= linkTarget ? at : undefined;
-}
-
-/** Where a newcomer's clock starts: its first open link (Conclave) or its load (broadcast-channel). */
-function newcomerStart(tab: Tab, contender: Contender): number | undefined {
-  return readyAt(tab, contender, 1);
 }
 
 class Repetition {
