@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     'Graceful failover starts when the closing leader page starts to go away (its first beforeunload/pagehide listener, relayed by the other tabs); "from page.close()" adds the browser\'s own delay. Crash failover starts in Node just before CDP Page.crash. Agreement times come from the pages (performance.timeOrigin + now()).',
     ...(options.arrangements.includes('cross')
       ? [
-          'Two browsers: the tabs alternate between two Chromium processes (one context each); links between the halves are WebRTC. Conclave with its defaults only.',
+          'Two browsers: the tabs alternate between two Chromium processes (one context each); links between the halves are WebRTC. Conclave with its defaults only. At 2 tabs the closing leader has no tab in its browser to relay its beforeunload, so graceful failover counts from page.close(), and the network cut is skipped (one tab is left after the crash).',
           'Crash failover "when only heartbeats tell": the leader and every other tab drop what arrives from each other (the page\'s fault injection, deafTo) while links and signaling stay up; timed from Node before the first tab applies it.',
         ]
       : []),
