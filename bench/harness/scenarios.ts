@@ -184,7 +184,8 @@ class Repetition {
       steady: undefined as SteadyResult | undefined,
     };
 
-    // Open every tab at once, as a user restoring a session would (in order, so they alternate browsers).
+    // Create the tabs in order (so they alternate browsers), then navigate them all at once, as a user
+    // restoring a session would.
     const opened: Tab[] = [];
     for (let i = 0; i < tabs; i++) opened.push(await this.openTab());
     const navigatedAt = this.act(`navigate ${tabs} tabs`);
