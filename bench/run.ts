@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: election speed in real Chromium tabs, Conclave (defaults and Fabric's timings) side by
- * side with broadcast-channel. Prints a table, writes bench/results/<date>.json and .svg (and latest.*).
- * Run with --help for the flags.
+ * side with broadcast-channel in one browser, and Conclave with its tabs split over two browsers (WebRTC
+ * between them). Prints a table and the goals (MET/MISS), writes bench/results/<date>.json, .md and .svg (and
+ * latest.*). Run with --help for the flags.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,10 +11,17 @@ import { launchBrowser } from './harness/browser';
 import { buildPages } from './harness/build-pages';
 import { renderChart } from './harness/chart';
 import { type ContenderId, contenders } from './harness/contenders';
+import { checkGoals } from './harness/goals';
 import { type BenchOptions, parseOptions, usage } from './harness/options';
 import { progress } from './harness/progress';
-import { type BenchReport, markdownTable, printableReport } from './harness/report';
-import { type Cell, checkGoals, computeRatios, summarizeCell } from './harness/results';
+import {
+  type BenchReport,
+  markdownGoals,
+  markdownTable,
+  printableReport,
+  type Series,
+} from './harness/report';
+import { type Cell, computeRatios, summarizeCell } from './harness/results';
 import { type RepetitionResult, type RepetitionTrace, runRepetition } from './harness/scenarios';
 import { startBenchServer } from './harness/server';
 import { sourceSnapshot } from './harness/source-snapshot';
@@ -22,6 +30,27 @@ const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
 
 function repsFor(options: BenchOptions, id: ContenderId): number {
   return id === 'fabric' ? options.fabricReps : options.reps;
+}
+
+/**
+ * The columns of this run: every chosen contender in one browser, then Conclave (defaults) over two browsers
+ * (broadcast-channel cannot cross browsers; Fabric's timings would only add minutes).
+ */
+function seriesOf(options: BenchOptions): Series[] {
+  const series: Series[] = [];
+  if (options.arrangements.includes('same')) {
+    for (const id of options.contenders)
+      series.push({ id, arrangement: 'same', label: contenders[id].label, reps: repsFor(options, id) });
+  }
+  if (options.arrangements.includes('cross') && options.contenders.includes('conclave')) {
+    series.push({
+      id: 'conclave',
+      arrangement: 'cross',
+      label: 'Conclave, two browsers',
+      reps: options.reps,
+    });
+  }
+  return series;
 }
 
 async function main(): Promise<void> {
@@ -40,22 +69,25 @@ async function main(): Promise<void> {
   const server = await startBenchServer(staticDir);
   progress(`serving on ${server.url}`);
 
+  const series = seriesOf(options);
   const cells: Cell[] = [];
   const traces: Record<string, RepetitionTrace> = {};
   let browserVersion = 'unknown';
   try {
-    for (const id of options.contenders) {
+    for (const { id, arrangement, reps } of series) {
       const contender = contenders[id];
-      const reps = repsFor(options, id);
       for (const tabs of options.tabs) {
-        // A fresh browser per contender and size: memory readings do not inherit earlier rooms.
-        const browser = await launchBrowser();
-        browserVersion = `Chromium ${browser.version()}`;
+        // Fresh browsers per column and size: memory readings do not inherit earlier rooms.
+        const browsers = await Promise.all(
+          Array.from({ length: arrangement === 'cross' ? 2 : 1 }, () => launchBrowser()),
+        );
+        browserVersion = `Chromium ${browsers[0]!.version()}`;
         const results: RepetitionResult[] = [];
         try {
           for (let rep = 1; rep <= reps; rep++) {
-            const result = await runRepetition(browser, server.url, {
+            const result = await runRepetition(browsers, server.url, {
               contender,
+              arrangement,
               tabs,
               rep,
               reps,
@@ -63,12 +95,15 @@ async function main(): Promise<void> {
               trace: options.trace,
             });
             results.push(result);
-            if (result.trace) traces[`${id}-${tabs}-${rep}`] = result.trace;
+            // Same-browser keys stay as before (`conclave-8-2`); cross-browser ones say so (`conclave-cross-8-2`).
+            const key =
+              arrangement === 'same' ? `${id}-${tabs}-${rep}` : `${id}-${arrangement}-${tabs}-${rep}`;
+            if (result.trace) traces[key] = result.trace;
           }
         } finally {
-          await browser.close();
+          await Promise.all(browsers.map((browser) => browser.close()));
         }
-        cells.push(summarizeCell(id, tabs, results));
+        cells.push(summarizeCell(id, tabs, results, arrangement));
       }
     }
   } finally {
@@ -88,6 +123,12 @@ async function main(): Promise<void> {
         ]
       : []),
     'Graceful failover starts when the closing leader page starts to go away (its first beforeunload/pagehide listener, relayed by the other tabs); "from page.close()" adds the browser\'s own delay. Crash failover starts in Node just before CDP Page.crash. Agreement times come from the pages (performance.timeOrigin + now()).',
+    ...(options.arrangements.includes('cross')
+      ? [
+          'Two browsers: the tabs alternate between two Chromium processes (one context each); links between the halves are WebRTC. Conclave with its defaults only. At 2 tabs the closing leader has no tab in its browser to relay its beforeunload, so graceful failover counts from page.close(), and the network cut is skipped (one tab is left after the crash).',
+          'Crash failover "when only heartbeats tell": the leader and every other tab drop what arrives from each other (the page\'s fault injection, deafTo) while links and signaling stay up; timed from Node before the first tab applies it.',
+        ]
+      : []),
     'First leader is clamped at 0 when the room agreed before the last link opened (the raw value is in the JSON); "navigation → agreed leader" shows start-up as a user sees it.',
   ];
   const report: BenchReport = {
@@ -103,11 +144,7 @@ async function main(): Promise<void> {
     },
     source: source.info,
     options: { ...options },
-    contenders: options.contenders.map((id) => ({
-      id,
-      label: contenders[id].label,
-      reps: repsFor(options, id),
-    })),
+    contenders: series,
     cells,
     ratios: computeRatios(cells, options.tabs),
     goals: checkGoals(cells),
@@ -120,12 +157,13 @@ async function main(): Promise<void> {
     !options.quick &&
     options.tabs.join() === '2,8,16' &&
     options.contenders.length === 3 &&
+    options.arrangements.length === 2 &&
     options.reps >= 5;
   const stem = `${resultsDir}/${date}${full ? '' : options.quick ? '-quick' : '-partial'}`;
   await mkdir(resultsDir, { recursive: true });
   await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${stem}.svg`, renderChart(report));
-  await writeFile(`${stem}.md`, `${markdownTable(report)}\n`);
+  await writeFile(`${stem}.md`, `${markdownTable(report)}\n\n${markdownGoals(report)}\n`);
   if (full)
     for (const ext of ['json', 'svg', 'md']) await copyFile(`${stem}.${ext}`, `${resultsDir}/latest.${ext}`);
   if (options.trace) await writeFile(`${resultsDir}/trace-${date}.json`, `${JSON.stringify(traces)}\n`);

@@ -1,6 +1,7 @@
 /**
  * Prints the merged timeline of every tab around one harness action of a `--trace` run, e.g.
  *   npx tsx bench/trace-timeline.ts bench/results/trace-2026-11-23.json --rep conclave-8-2 --action "close leader"
+ * (two-browser repetitions are `conclave-cross-<tabs>-<rep>`; their network cut is the action "cut leader").
  * Times are ms after the action; tabs are named t<index>; link reports are left out.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { ContenderId } from './contenders';
 
+/**
+ * Where a room's tabs live: `same` = every tab in one browser context (one profile, so tabs can reach each
+ * other without the network); `cross` = the tabs split over two browser processes, so every link between the
+ * halves is WebRTC.
+ */
+export type Arrangement = 'same' | 'cross';
+export const arrangements: readonly Arrangement[] = ['same', 'cross'];
+
 /** What one bench run does. */
 export interface BenchOptions {
   readonly tabs: readonly number[];
@@ -8,6 +16,8 @@ export interface BenchOptions {
   /** Repetitions for the slow Fabric-timings contender (fewer keeps a full run near 25 minutes). */
   readonly fabricReps: number;
   readonly contenders: readonly ContenderId[];
+  /** Which arrangements to run (the cross-browser one runs Conclave with its defaults only). */
+  readonly arrangements: readonly Arrangement[];
   /** Steady-state window per measurement (ms). */
   readonly steadyMs: number;
   /** In how many repetitions (the first ones) steady state is measured. */
@@ -19,9 +29,11 @@ export interface BenchOptions {
 }
 
 export const usage = `usage: npm run bench -- [--quick] [--tabs 2,8,16] [--reps 5] [--fabric-reps N]
-                         [--contenders conclave,fabric,bc] [--steady-seconds 30] [--steady-reps 1] [--trace]
-                         [--ref <git ref>]
+                         [--contenders conclave,fabric,bc] [--arrangement same|cross|both]
+                         [--steady-seconds 30] [--steady-reps 1] [--trace] [--ref <git ref>]
   --quick           2 and 8 tabs, 2 repetitions, 5 s steady state
+  --arrangement     same: every tab in one browser; cross: tabs split over two browsers (WebRTC between
+                    them; Conclave with its defaults only); both (default)
   --ref HEAD        bench the packages as committed (not the working tree being edited)
   --trace           keep every tab's timeline in bench/results/trace-<date>.json`;
 
@@ -51,6 +63,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       reps: { type: 'string' },
       'fabric-reps': { type: 'string' },
       contenders: { type: 'string' },
+      arrangement: { type: 'string', default: 'both' },
       'steady-seconds': { type: 'string' },
       'steady-reps': { type: 'string' },
       trace: { type: 'boolean', default: false },
@@ -70,11 +83,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       throw new Error(`--contenders: unknown "${id}" (known: ${contenderIds.join(', ')})`);
     }
   }
+  const arrangement = values.arrangement ?? 'both';
+  if (arrangement !== 'both' && !arrangements.includes(arrangement as Arrangement)) {
+    throw new Error(`--arrangement: unknown "${arrangement}" (known: same, cross, both)`);
+  }
   return {
     tabs,
     reps,
     fabricReps: integer(values['fabric-reps'], 'fabric-reps', reps),
     contenders: contenders as ContenderId[],
+    arrangements: arrangement === 'both' ? [...arrangements] : [arrangement as Arrangement],
     steadyMs: integer(values['steady-seconds'], 'steady-seconds', quick ? 5 : 30) * 1000,
     steadyReps: integer(values['steady-reps'], 'steady-reps', 1, 0),
     trace: values.trace ?? false,

@@ -1,9 +1,10 @@
 import type { ContenderId } from './contenders';
+import { type GoalCheck, goalTabs } from './goals';
+import type { Arrangement } from './options';
 import {
   type Cell,
   figureLabels,
   findCell,
-  type GoalCheck,
   type LatencyFigure,
   latencyFigures,
   type Ratios,
@@ -12,6 +13,14 @@ import {
 } from './results';
 import type { SourceInfo } from './source-snapshot';
 import type { Summary } from './stats';
+
+/** One column of the results: a contender in one arrangement. */
+export interface Series {
+  readonly id: ContenderId;
+  readonly arrangement: Arrangement;
+  readonly label: string;
+  readonly reps: number;
+}
 
 /** Everything one run produced: what is written as JSON. */
 export interface BenchReport {
@@ -28,7 +37,8 @@ export interface BenchReport {
   };
   readonly source: SourceInfo;
   readonly options: Readonly<Record<string, unknown>>;
-  readonly contenders: readonly { readonly id: ContenderId; readonly label: string; readonly reps: number }[];
+  /** The columns, in order: the same-context contenders, then the cross-browser arrangement. */
+  readonly contenders: readonly Series[];
   readonly cells: readonly Cell[];
   readonly ratios: readonly Ratios[];
   readonly goals: readonly GoalCheck[];
@@ -64,9 +74,8 @@ function cellText(cell: Cell | undefined, figure: LatencyFigure | SteadyFigure):
   return figure === 'senders' ? `${value} of ${cell.tabs}` : formatNumber(value);
 }
 
-/** The result table as rows of cells (header first). */
+/** The result table as rows of cells (header first); a figure no column measured is left out. */
 export function tableRows(report: BenchReport): string[][] {
-  const ids = report.contenders.map((c) => c.id);
   const header = [
     'figure',
     'tabs',
@@ -79,10 +88,14 @@ export function tableRows(report: BenchReport): string[][] {
   for (const figure of [...latencyFigures, ...steadyFigures]) {
     for (const count of tabs) {
       const ratio = report.ratios.find((r) => r.figure === figure && r.tabs === count);
+      const values = report.contenders.map((c) =>
+        cellText(findCell(report.cells, c.id, count, c.arrangement), figure),
+      );
+      if (values.every((text) => text === '–')) continue;
       rows.push([
         figureLabels[figure],
         String(count),
-        ...ids.map((id) => cellText(findCell(report.cells, id, count), figure)),
+        ...values,
         formatRatio(ratio?.conclaveOverBroadcastChannel),
         formatRatio(ratio?.conclaveOverFabric),
       ]);
@@ -107,12 +120,49 @@ export function markdownTable(report: BenchReport): string {
   return [line(rows[0]!), line(rows[0]!.map(() => '---')), ...rows.slice(1).map(line)].join('\n');
 }
 
+const arrangementNames: Readonly<Record<Arrangement, string>> = {
+  same: 'same browser',
+  cross: 'two browsers',
+};
+
+function verdict(goal: GoalCheck): string {
+  return goal.met === undefined ? 'n/a' : goal.met ? 'MET' : 'MISS';
+}
+
+/** A goal's median: a number, or 'timeout' when most repetitions timed out. */
+function goalNumber(value: number): string {
+  return Number.isFinite(value) ? formatNumber(value) : 'timeout';
+}
+
+function measuredText(goal: GoalCheck): string {
+  if (goal.measured === undefined) return 'no data';
+  if (!goal.relative) return goalNumber(goal.measured);
+  const { broadcastChannel } = goal.relative;
+  if (broadcastChannel === undefined)
+    return `Conclave ${goalNumber(goal.measured)}, broadcast-channel no data`;
+  const quotient = goal.measured / broadcastChannel;
+  const times = Number.isFinite(quotient) ? ` (${formatNumber(quotient)}×)` : '';
+  return `Conclave ${goalNumber(goal.measured)} vs broadcast-channel ${goalNumber(broadcastChannel)}${times}`;
+}
+
+/** One line per goal: verdict, issue, arrangement, goal, what was measured. */
 export function goalLines(report: BenchReport): string[] {
-  return report.goals.map((goal) => {
-    const verdict = goal.met === undefined ? 'n/a ' : goal.met ? 'MET ' : 'MISS';
-    const measured = goal.measured === undefined ? 'no data' : formatNumber(goal.measured);
-    return `${verdict} ${goal.goal}: measured ${measured}`;
-  });
+  return report.goals.map(
+    (goal) =>
+      `${verdict(goal).padEnd(4)} [issue ${goal.issue}, ${arrangementNames[goal.arrangement]}] ${goal.goal}: ${measuredText(goal)}`,
+  );
+}
+
+/** The goals as a Markdown table (kept in the .md beside the figures). */
+export function markdownGoals(report: BenchReport): string {
+  return [
+    `| goal (${goalTabs} tabs, medians, Conclave defaults) | issue | arrangement | measured | verdict |`,
+    '| --- | --- | --- | --- | --- |',
+    ...report.goals.map(
+      (goal) =>
+        `| ${goal.goal} | ${goal.issue} | ${arrangementNames[goal.arrangement]} | ${measuredText(goal)} | ${verdict(goal)} |`,
+    ),
+  ].join('\n');
 }
 
 /** The summary printed at the end of a run. */
@@ -122,10 +172,11 @@ export function printableReport(report: BenchReport): string {
       `load average ${report.machine.loadAverage.start.toFixed(1)} at start, ${report.machine.loadAverage.end.toFixed(1)} at end)`,
     `Code: ${report.source.ref} at ${report.source.commit.slice(0, 10)}${report.source.dirty ? ' + uncommitted changes' : ''}`,
     `Medians (min–max) over repetitions: ${report.contenders.map((c) => `${c.label} ×${c.reps}`).join(', ')}`,
+    'Ratios compare Conclave with the others in one browser (the same-context arrangement).',
     '',
     textTable(report),
     '',
-    'Goals of issue 5 (8 tabs, Conclave defaults):',
+    `Goals (${goalTabs} tabs, medians, Conclave defaults):`,
     ...goalLines(report).map((text) => `  ${text}`),
     ...(report.notes.length > 0 ? ['', 'Notes:', ...report.notes.map((note) => `  - ${note}`)] : []),
   ].join('\n');

@@ -1,4 +1,5 @@
 import type { ContenderId } from './contenders';
+import type { Arrangement } from './options';
 import type { RepetitionResult } from './scenarios';
 import { median, ratio, type Summary, summarize } from './stats';
 
@@ -8,6 +9,7 @@ export const latencyFigures = [
   'gracefulMs',
   'gracefulFromCloseMs',
   'crashMs',
+  'cutMs',
   'newcomerMs',
   'meshMs',
   'leaderFromStartMs',
@@ -19,6 +21,7 @@ export const figureLabels: Readonly<Record<LatencyFigure | SteadyFigure, string>
   gracefulMs: 'graceful failover (ms)',
   gracefulFromCloseMs: 'graceful, from page.close() (ms)',
   crashMs: 'crash failover (ms)',
+  cutMs: 'crash failover, heartbeats only (ms)',
   newcomerMs: 'newcomer (ms)',
   meshMs: 'mesh formed / tabs loaded (ms)',
   leaderFromStartMs: 'navigation → agreed leader (ms)',
@@ -42,9 +45,10 @@ export const steadyFigures = [
 ] as const;
 export type SteadyFigure = (typeof steadyFigures)[number];
 
-/** All repetitions of one contender at one room size, and their summaries. */
+/** All repetitions of one contender at one room size in one arrangement, and their summaries. */
 export interface Cell {
   readonly contender: ContenderId;
+  readonly arrangement: Arrangement;
   readonly tabs: number;
   readonly latency: Readonly<Record<LatencyFigure, Summary>>;
   /** Medians over the repetitions that measured steady state; undefined when none did. */
@@ -52,8 +56,13 @@ export interface Cell {
   readonly repetitions: readonly Omit<RepetitionResult, 'trace'>[];
 }
 
-/** Summarizes the repetitions of one contender and room size. */
-export function summarizeCell(contender: ContenderId, tabs: number, reps: readonly RepetitionResult[]): Cell {
+/** Summarizes the repetitions of one contender, room size and arrangement. */
+export function summarizeCell(
+  contender: ContenderId,
+  tabs: number,
+  reps: readonly RepetitionResult[],
+  arrangement: Arrangement = 'same',
+): Cell {
   const latency = Object.fromEntries(
     latencyFigures.map((figure) => [figure, summarize(reps.map((rep) => rep[figure]))]),
   ) as Record<LatencyFigure, Summary>;
@@ -72,6 +81,7 @@ export function summarizeCell(contender: ContenderId, tabs: number, reps: readon
         };
   return {
     contender,
+    arrangement,
     tabs,
     latency,
     steady,
@@ -90,6 +100,7 @@ export function figureValue(
   return cell.steady?.[figure as SteadyFigure];
 }
 
+/** Conclave against the others in one browser (the same-context arrangement). */
 export interface Ratios {
   readonly tabs: number;
   readonly figure: LatencyFigure | SteadyFigure;
@@ -99,8 +110,15 @@ export interface Ratios {
   readonly conclaveOverFabric: number | undefined;
 }
 
-export function findCell(cells: readonly Cell[], contender: ContenderId, tabs: number): Cell | undefined {
-  return cells.find((cell) => cell.contender === contender && cell.tabs === tabs);
+export function findCell(
+  cells: readonly Cell[],
+  contender: ContenderId,
+  tabs: number,
+  arrangement: Arrangement = 'same',
+): Cell | undefined {
+  return cells.find(
+    (cell) => cell.contender === contender && cell.tabs === tabs && cell.arrangement === arrangement,
+  );
 }
 
 /** Conclave's medians divided by broadcast-channel's and by the Fabric-timings contender's, per figure and size. */
@@ -116,27 +134,4 @@ export function computeRatios(cells: readonly Cell[], tabs: readonly number[]): 
       };
     }),
   );
-}
-
-/** The goals of issue 5 (8 tabs, Conclave defaults), checked against a run. */
-export interface GoalCheck {
-  readonly goal: string;
-  readonly measured: number | undefined;
-  readonly met: boolean | undefined;
-}
-
-export function checkGoals(cells: readonly Cell[]): GoalCheck[] {
-  const cell = findCell(cells, 'conclave', 8);
-  const atMost = (goal: string, measured: number | undefined, bound: number): GoalCheck => ({
-    goal,
-    measured,
-    met: measured === undefined ? undefined : measured <= bound,
-  });
-  return [
-    atMost('graceful failover median ≤ 100 ms', cell?.latency.gracefulMs.median, 100),
-    atMost('crash failover median ≤ 1500 ms', cell?.latency.crashMs.median, 1500),
-    atMost('newcomer median ≤ 300 ms', cell?.latency.newcomerMs.median, 300),
-    atMost('first leader median ≤ 1500 ms', cell?.latency.firstLeaderMs.median, 1500),
-    atMost('only the leader sends in steady state (tabs sending ≤ 1)', cell?.steady?.senders, 1),
-  ];
 }

@@ -3,14 +3,19 @@ import type { Browser, BrowserContext } from '@playwright/test';
 import type { BenchEvent } from '../pages/bench-events';
 import type { Agreement } from './agreement';
 import { type Contender, tabUrl } from './contenders';
+import type { Arrangement } from './options';
+import { isolateFromEachOther, readable, readFromPage } from './page-hooks';
 import { progress } from './progress';
 import type { Sample } from './stats';
 import { measureSteadyState, type SteadyResult } from './steady-state';
+import { newcomerStart, readyAt } from './tab-readiness';
 import { type Tab, TabTracker, type Timeout } from './tab-tracker';
 
 /** One repetition of the whole sequence for one contender and room size. */
 export interface RepetitionPlan {
   readonly contender: Contender;
+  /** `cross`: the tabs alternate between the browsers given to {@link runRepetition} (one context each). */
+  readonly arrangement: Arrangement;
   readonly tabs: number;
   readonly rep: number;
   readonly reps: number;
@@ -70,34 +75,14 @@ export interface RepetitionResult {
   readonly newcomerMs: Sample;
   /** Leader renderer crashed (CDP Page.crash) → the remaining tabs agree on a new leader. */
   readonly crashMs: Sample;
+  /**
+   * Cross-browser only: the leader is cut off (it and every other tab drop what arrives from each other; links
+   * and signaling stay up, so only missing heartbeats tell) → the other tabs agree on a new leader.
+   */
+  readonly cutMs: Sample;
   readonly steady: SteadyResult | undefined;
   readonly problems: readonly string[];
   readonly trace: RepetitionTrace | undefined;
-}
-
-/** Ready in Conclave's sense: every link open. broadcast-channel tabs are ready when loaded. */
-function readyAt(tab: Tab, contender: Contender, linkTarget: number): number | undefined {
-  if (tab.readyAt === undefined) return undefined;
-  if (!contender.meshed || linkTarget === 0) return tab.readyAt;
-  let at: number | undefined;
-  for (const [open, reachedAt] of tab.linksReachedAt) {
-    if (open >= linkTarget && (at === undefined || reachedAt < at)) at = reachedAt;
-  }
-  return tab.openLinks >= linkTarget ? at : undefined;
-}
-
-/** Where a newcomer's clock starts: its first open link (Conclave) or its load (broadcast-channel). */
-function newcomerStart(tab: Tab, contender: Contender): number | undefined {
-  return readyAt(tab, contender, 1);
-}
-
-/** Reads the page's own timeline or counters; a page too busy to answer within 5 s gets a note instead. */
-function readFromPage(tab: Tab, what: 'timeline' | 'stats' | 'sends'): Promise<unknown> {
-  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5_000));
-  const read = tab.page
-    .evaluate((key) => window.bench?.[key]?.(), what)
-    .catch((error: unknown) => String(error));
-  return Promise.race([read, timeout]);
 }
 
 class Repetition {
@@ -109,17 +94,21 @@ class Repetition {
   private readonly checkpoints: RepetitionTrace['checkpoints'][number][] = [];
 
   constructor(
-    private readonly context: BrowserContext,
+    private readonly contexts: readonly BrowserContext[],
     baseUrl: string,
     private readonly plan: RepetitionPlan,
   ) {
-    this.room = `bench-${plan.contender.id}-${plan.tabs}-${plan.rep}-${randomBytes(4).toString('hex')}`;
-    this.url = tabUrl(baseUrl, plan.contender, this.room, plan.trace ? { trace: '1' } : {});
+    this.room = `bench-${plan.contender.id}-${plan.arrangement}-${plan.tabs}-${plan.rep}-${randomBytes(4).toString('hex')}`;
+    this.url = tabUrl(baseUrl, plan.contender, this.room, {
+      ...(plan.trace ? { trace: '1' } : {}),
+      // The network-cut scenario needs the page's fault injection; it runs in the cross-browser arrangement only.
+      ...(plan.arrangement === 'cross' ? { faults: '1' } : {}),
+    });
   }
 
   private say(message: string): void {
-    const { contender, tabs, rep, reps } = this.plan;
-    progress(`${contender.id} ${tabs} tabs rep ${rep}/${reps}: ${message}`);
+    const { contender, arrangement, tabs, rep, reps } = this.plan;
+    progress(`${contender.id} ${arrangement} ${tabs} tabs rep ${rep}/${reps}: ${message}`);
   }
 
   private act(action: string): number {
@@ -142,8 +131,9 @@ class Repetition {
     this.checkpoints.push({ label, tabs: Object.fromEntries(live.map((tab, i) => [tab.index, data[i]!])) });
   }
 
+  /** Opens the next tab, in the browsers in turn (cross-browser: even tabs in one, odd in the other). */
   private async openTab(): Promise<Tab> {
-    const page = await this.context.newPage();
+    const page = await this.contexts[this.tracker.tabs.length % this.contexts.length]!.newPage();
     const tab = this.tracker.add(page);
     page.on('pageerror', (error) => this.problems.push(`tab ${tab.index}: ${error.message}`));
     return tab;
@@ -175,9 +165,11 @@ class Repetition {
 
   async run(): Promise<RepetitionResult> {
     const { contender, tabs, steadyMs } = this.plan;
-    await this.context.exposeBinding('benchReport', ({ page }, payload: unknown) =>
-      this.tracker.onReport(page, payload),
-    );
+    for (const context of this.contexts) {
+      await context.exposeBinding('benchReport', ({ page }, payload: unknown) =>
+        this.tracker.onReport(page, payload),
+      );
+    }
     const result = {
       meshMs: 'skipped' as Sample,
       firstLeaderMs: 'skipped' as Sample,
@@ -188,11 +180,14 @@ class Repetition {
       gracefulDetail: undefined as RepetitionResult['gracefulDetail'],
       newcomerMs: 'skipped' as Sample,
       crashMs: 'skipped' as Sample,
+      cutMs: 'skipped' as Sample,
       steady: undefined as SteadyResult | undefined,
     };
 
-    // Open every tab at once, as a user restoring a session would.
-    const opened = await Promise.all(Array.from({ length: tabs }, () => this.openTab()));
+    // Create the tabs in order (so they alternate browsers), then navigate them all at once, as a user
+    // restoring a session would.
+    const opened: Tab[] = [];
+    for (let i = 0; i < tabs; i++) opened.push(await this.openTab());
     const navigatedAt = this.act(`navigate ${tabs} tabs`);
     await Promise.all(opened.map((tab) => tab.page.goto(this.url)));
     const meshAt = await this.waitForMesh(this.meshTimeoutMs());
@@ -292,7 +287,7 @@ class Repetition {
       return this.finish(result);
     }
     const crashed = this.leaderTab(agreed);
-    const cdp = await this.context.newCDPSession(crashed.page);
+    const cdp = await crashed.page.context().newCDPSession(crashed.page);
     this.tracker.retire(crashed);
     const crashedAt = this.act(`crash leader tab ${crashed.index}`);
     cdp.send('Page.crash').catch(() => {}); // never answers: the renderer is gone
@@ -308,7 +303,42 @@ class Repetition {
     this.say(
       `crash failover ${typeof result.crashMs === 'number' ? `${Math.round(result.crashMs)} ms` : result.crashMs}`,
     );
+    if (this.plan.arrangement === 'cross' && afterCrash !== 'timeout') {
+      await this.checkpoint('crash failover');
+      result.cutMs = await this.cutLeaderOff(afterCrash);
+      this.say(
+        `crash failover, heartbeats only ${typeof result.cutMs === 'number' ? `${Math.round(result.cutMs)} ms` : result.cutMs}`,
+      );
+    }
     return this.finish(result);
+  }
+
+  /**
+   * A network cut that signaling does not see: the leader drops everything from the other tabs and they drop
+   * everything from it, while every link and signaling connection stays up. Only the missing heartbeats tell
+   * the followers. The clock starts in Node before the first tab applies the cut (so it includes the time
+   * Playwright takes to reach the tabs: a conservative figure). The cut-off leader keeps leading itself, so it
+   * leaves the room the harness watches.
+   */
+  private async cutLeaderOff(agreed: Agreement): Promise<Sample> {
+    const leader = this.leaderTab(agreed);
+    const others = this.tracker.live().filter((tab) => tab !== leader);
+    if (others.length === 0) return 'skipped'; // a room of one (2 tabs after the crash): nobody to fail over to
+    const otherIds = others.flatMap((tab) => (tab.selfId ? [tab.selfId] : []));
+    this.tracker.retire(leader);
+    const cutAt = this.act(`cut leader tab ${leader.index} off the network`);
+    const appliedAt = await isolateFromEachOther(leader, otherIds, others, agreed.leaderId);
+    if (appliedAt === undefined) {
+      this.problems.push('network cut: a page has no fault-injection hook (?faults=1)');
+      return 'skipped';
+    }
+    const after = await this.tracker.waitForStableAgreement(
+      new Set([agreed.leaderId]),
+      this.plan.contender.timeouts.failover,
+      this.plan.contender.settleMs,
+    );
+    this.say(`network cut applied in every tab within ${Math.round(appliedAt - cutAt)} ms`);
+    return after === 'timeout' ? after : after.at - cutAt;
   }
 
   private async finish(
@@ -336,25 +366,29 @@ class Repetition {
         selfId: tab.selfId,
         alive: tab.alive,
         events: tab.events,
-        timeline: tab.alive ? await readFromPage(tab, 'timeline') : undefined,
-        stats: tab.alive ? await readFromPage(tab, 'stats') : undefined,
-        sends: tab.alive ? await readFromPage(tab, 'sends') : undefined,
+        timeline: readable(tab) ? await readFromPage(tab, 'timeline') : undefined,
+        stats: readable(tab) ? await readFromPage(tab, 'stats') : undefined,
+        sends: readable(tab) ? await readFromPage(tab, 'sends') : undefined,
       })),
     );
     return { tabs, actions: this.actions, checkpoints: this.checkpoints };
   }
 }
 
-/** Runs one repetition in a fresh browser context (its own storage, so nothing leaks between repetitions). */
+/**
+ * Runs one repetition in a fresh browser context per browser (its own storage, so nothing leaks between
+ * repetitions): one browser for the same-context arrangement, two for the cross-browser one.
+ */
 export async function runRepetition(
-  browser: Browser,
+  browsers: readonly Browser[],
   baseUrl: string,
   plan: RepetitionPlan,
 ): Promise<RepetitionResult> {
-  const context = await browser.newContext();
+  const contexts: BrowserContext[] = [];
   try {
-    return await new Repetition(context, baseUrl, plan).run();
+    for (const browser of browsers) contexts.push(await browser.newContext());
+    return await new Repetition(contexts, baseUrl, plan).run();
   } finally {
-    await context.close().catch(() => {});
+    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
   }
 }

@@ -1,6 +1,7 @@
 /**
- * One Conclave tab for the bench: joins `?room=` (with Fabric's timings when `?timings=fabric`) and reports
- * link and leader changes to the harness with epoch-ms timestamps.
+ * One Conclave tab for the bench: joins `?room=` (with Fabric's timings when `?timings=fabric`, with the
+ * test-only fault injection when `?faults=1`) and reports link and leader changes to the harness with epoch-ms
+ * timestamps.
  */
 import { fabricDefaults } from '@conclave/election';
 import { joinRoom, type RoomSnapshot } from '@conclave/mesh';
@@ -15,15 +16,25 @@ if (sendLog) reporter.state.sends = () => sendLog;
 const statusElement = document.getElementById('status');
 
 async function main(): Promise<void> {
-  const { room: roomName, timings } = params;
+  const { room: roomName, timings, faults } = params;
   const room = await joinRoom({
     signalingUrl: location.origin,
     room: roomName,
     iceServers: [],
     ...(timings === 'fabric' ? { election: fabricDefaults } : {}),
+    ...(faults ? { faults: true } : {}),
   });
   reporter.state.timeline = () => room.snapshot().events;
   reporter.state.stats = () => room.stats();
+  const injector = room.faults;
+  if (injector) {
+    // `deafTo`, not `cut`: a cut takes the peer out of the view at once, which the election sees as a link
+    // closing; a deaf link stays open and in view, as after a network cut that signaling does not notice.
+    reporter.state.isolate = (peers) => {
+      for (const peer of peers) injector.deafTo(peer);
+      return epochNow();
+    };
+  }
   reporter.ready(room.id);
 
   let openLinks = -1;

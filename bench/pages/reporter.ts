@@ -14,6 +14,12 @@ export interface BenchWindowState {
   stats?: () => unknown;
   /** Every data-channel message sent (with `?trace=1` only). */
   sends?: () => unknown;
+  /**
+   * With `?faults=1` (Conclave pages): drop everything that arrives from each of `peers` while the links stay
+   * open and the peers stay in view, so only missing heartbeats can tell (a network cut signaling does not see).
+   * Returns when it was applied (epoch ms).
+   */
+  isolate?: (peers: readonly string[]) => number;
 }
 
 declare global {
@@ -87,10 +93,15 @@ export class Reporter {
 }
 
 /** The page's query parameters, validated. */
-export function pageParams(): { room: string; timings: 'default' | 'fabric'; trace: boolean } {
+export function pageParams(): {
+  room: string;
+  timings: 'default' | 'fabric';
+  trace: boolean;
+  faults: boolean;
+} {
   const params = new URLSearchParams(location.search);
   const room = params.get('room') ?? 'bench';
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(room)) throw new Error(`invalid room name: ${room}`);
   const timings = params.get('timings') === 'fabric' ? 'fabric' : 'default';
-  return { room, timings, trace: params.get('trace') === '1' };
+  return { room, timings, trace: params.get('trace') === '1', faults: params.get('faults') === '1' };
 }

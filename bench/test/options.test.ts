@@ -8,6 +8,7 @@ describe('parseOptions', () => {
       reps: 5,
       fabricReps: 5,
       contenders: ['conclave', 'fabric', 'bc'],
+      arrangements: ['same', 'cross'],
       steadyMs: 30_000,
       quick: false,
     });
@@ -25,10 +26,17 @@ describe('parseOptions', () => {
     });
   });
 
+  it('--arrangement picks one arrangement or both', () => {
+    expect(parseOptions(['--arrangement', 'same']).arrangements).toEqual(['same']);
+    expect(parseOptions(['--arrangement', 'cross']).arrangements).toEqual(['cross']);
+    expect(parseOptions(['--arrangement', 'both']).arrangements).toEqual(['same', 'cross']);
+  });
+
   it('rejects bad values with a readable error', () => {
     expect(() => parseOptions(['--tabs', '1'])).toThrow(/at least 2 tabs/);
     expect(() => parseOptions(['--tabs', 'x'])).toThrow(/--tabs/);
     expect(() => parseOptions(['--contenders', 'nope'])).toThrow(/unknown "nope"/);
+    expect(() => parseOptions(['--arrangement', 'mixed'])).toThrow(/unknown "mixed"/);
     expect(() => parseOptions(['--frobnicate'])).toThrow();
   });
 });
