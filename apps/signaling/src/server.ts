@@ -132,12 +132,7 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
     const address = rawSocket.request ? addresses.get(rawSocket.request) : undefined;
     rawSocket.request = null;
     if (address === undefined) return;
-    // Handshakes from one address that passed `allowRequest` together can overshoot: close the excess.
-    if (!addressCap.open(address)) {
-      metrics.limited('address-connections');
-      rawSocket.close();
-      return;
-    }
+    addressCap.open(address);
     rawSocket.once('close', () => addressCap.close(address));
   });
   io.on('takeover', (room, id, ack) => ack(directory.evictLocal(room, id)));
@@ -199,7 +194,6 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
 /** The parts of an engine.io connection used here. */
 interface RawSocket {
   request: IncomingMessage | null;
-  close(): void;
   once(event: 'close', listener: () => void): void;
 }
 
