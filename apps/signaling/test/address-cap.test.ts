@@ -2,7 +2,7 @@ import { io as connect } from 'socket.io-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SignalingServer } from '../src';
 import { metricSample } from './support/metrics';
-import { type Client, connectClient, startServer } from './support/server';
+import { type Client, startServer } from './support/server';
 
 const refusedConnections = 'conclave_limit_refusals_total{limit="address-connections"}';
 
