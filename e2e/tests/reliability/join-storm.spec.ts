@@ -65,7 +65,7 @@ test("an outsider's join/leave storm in an open room moves neither the leader no
         `most peers a tab listed at once ${Math.max(...watches.map((watch) => watch.mostPeersListed))}; ` +
         `room changes per tab ${watches.map((watch) => watch.snapshots).join('/')}; ` +
         `long tasks per tab (count/total/max ms) ${watches.map(({ longTasks: t }) => `${t.count}/${Math.round(t.totalMs)}/${Math.round(t.maxMs)}`).join(', ')}; ` +
-        `signals sent per tab ${signalsSent.join('/')}; leader changes ${leaderChanges.join('/')}`,
+        `signals sent per tab ${signalsSent.join('/')}; changes to no or another leader per tab ${leaderChanges.join('/')}`,
     );
 
     // Afterwards the tabs agree as before (and the watchers saw every change in between: checked last).
