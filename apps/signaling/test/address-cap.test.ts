@@ -99,6 +99,13 @@ describe('connections per client address', () => {
     expect(await attempt(server, '127.0.0.2', { 'x-forwarded-for': '::ffff:10.0.0.9' })).toEqual({
       refused: 'at-handshake',
     });
+    // An IPv6 client counts as its /64, however it spells its address.
+    await connected(server, '127.0.0.2', { 'x-forwarded-for': '2001:db8:0:1::1' });
+    await connected(server, '127.0.0.2', { 'x-forwarded-for': '2001:DB8:0:1:ffff:0:0:2' });
+    expect(await attempt(server, '127.0.0.2', { 'x-forwarded-for': '2001:0db8:0000:0001::3' })).toEqual({
+      refused: 'at-handshake',
+    });
+    await connected(server, '127.0.0.2', { 'x-forwarded-for': '2001:db8:0:2::1' });
     // A request that did not come through the proxy (no usable header) counts against its TCP peer.
     await connected(server, '127.0.0.4');
     await connected(server, '127.0.0.4', { 'x-forwarded-for': 'not-an-address' });
