@@ -5,7 +5,13 @@ import type { ServerReport, ServerRequest } from './messages';
 
 const send = (report: ServerReport) => process.send?.(report);
 
-const server = await startSignalingServer({ port: 0, logLevel: 'warn', maxPeers: 50_000 });
+// Every bench client connects from this machine's one address: lift the per-address cap with the peer limit.
+const server = await startSignalingServer({
+  port: 0,
+  logLevel: 'warn',
+  maxPeers: 50_000,
+  maxConnectionsPerAddress: 100_000,
+});
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 send({ type: 'listening', url: server.url });

@@ -14,6 +14,10 @@ const flags = {
   'room-capacity': { type: 'string' },
   'redis-url': { type: 'string' },
   'max-peers': { type: 'string' },
+  'room-join-rate': { type: 'string' },
+  'room-join-burst': { type: 'string' },
+  'max-connections-per-address': { type: 'string' },
+  'trusted-proxy-header': { type: 'string' },
   'static-dir': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -45,6 +49,17 @@ const cliConfigSchema = z.strictObject({
     z.string().min(16, 'needs at least 16 characters').optional(),
   ),
   MAX_PEERS: z.preprocess(blankToUndefined, integer(1, 1_000_000).default(10_000)),
+  ROOM_JOIN_RATE: z.preprocess(blankToUndefined, integer(1, 10_000).default(2)),
+  ROOM_JOIN_BURST: z.preprocess(blankToUndefined, integer(0, 100_000).default(64)),
+  MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(blankToUndefined, integer(1, 1_000_000).default(256)),
+  TRUSTED_PROXY_HEADER: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((name) => name.trim().toLowerCase())
+      .pipe(z.string().regex(/^[a-z0-9-]+$/, 'a header name such as x-forwarded-for'))
+      .optional(),
+  ),
   STATIC_DIR: z.preprocess(blankToUndefined, z.string().default(defaultStaticDir)),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(logLevels).default('info')),
 });
@@ -58,6 +73,13 @@ Flags (each also read from the environment variable in brackets; flags win):
   --room-capacity N     [ROOM_CAPACITY]    most peers in a room                  default 64
   --redis-url URL       [REDIS_URL]        share rooms with other servers        default: none
   --max-peers N         [MAX_PEERS]        most joined peers on this server      default 10000
+  --room-join-rate N    [ROOM_JOIN_RATE]   joins/s a room sustains (+ burst)     default 2
+  --room-join-burst N   [ROOM_JOIN_BURST]  extra joins per room per minute       default 64
+  --max-connections-per-address N
+                        [MAX_CONNECTIONS_PER_ADDRESS]  open connections per client address   default 256
+  --trusted-proxy-header NAME
+                        [TRUSTED_PROXY_HEADER]  client address from this proxy header's right-most
+                                           entry (e.g. x-forwarded-for)          default: none (ignored)
   --static-dir DIR      [STATIC_DIR]       built web app to serve                default apps/web/dist
   --log-level LEVEL     [LOG_LEVEL]        ${logLevels.join('|')}   default info
                         [SIGNALING_KEY]    resume-token HMAC key (env only)      default: random per process
@@ -87,6 +109,9 @@ export function readCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       redisUrl: config.REDIS_URL,
       key: config.SIGNALING_KEY,
       maxPeers: config.MAX_PEERS,
+      roomJoinLimit: { joinsPerSecond: config.ROOM_JOIN_RATE, burst: config.ROOM_JOIN_BURST },
+      maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+      trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
       staticDir: config.STATIC_DIR,
       logLevel: config.LOG_LEVEL,
     },

@@ -14,6 +14,8 @@ export class SignalingMetrics {
   readonly relayedSignals: Counter;
   readonly rejectedInputs: Counter<'code'>;
   readonly joins: Counter;
+  /** Refusals by the abuse limits: `room-joins` (a room's join budget), `address-connections` (the per-address cap). */
+  readonly limitRefusals: Counter<'limit'>;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
@@ -53,6 +55,19 @@ export class SignalingMetrics {
       labelNames: ['code'],
       registers,
     });
+    this.limitRefusals = new Counter({
+      name: 'conclave_limit_refusals_total',
+      help: 'Joins and connections refused by a room join budget or the per-address connection cap',
+      labelNames: ['limit'],
+      registers,
+    });
+    // Both series exist from the start, so a dashboard sees 0 rather than no data.
+    this.limitRefusals.inc({ limit: 'room-joins' }, 0);
+    this.limitRefusals.inc({ limit: 'address-connections' }, 0);
+  }
+
+  limited(limit: 'room-joins' | 'address-connections'): void {
+    this.limitRefusals.inc({ limit });
   }
 
   rejected(code: SignalingErrorCode): void {

@@ -48,6 +48,39 @@ export const signalingServerOptionsSchema = z.strictObject({
       burstWindowSeconds: z.number().int().min(1).default(10),
     })
     .default({ eventsPerSecond: 50, burst: 100, burstWindowSeconds: 10 }),
+  /**
+   * Per-room join budget, shared by every server on one Redis: a sustained rate and a burst allowance on
+   * top of it. Only joins that would be admitted (capacity and secret passed) spend it, so outsiders
+   * cannot drain the budget of a room with a secret. The defaults let a full default room (64 tabs)
+   * rejoin at once after a server restart and leave honest tab churn (people opening and closing tabs)
+   * far below the rate: an honest room never notices. A join/leave storm in an open room gets about
+   * 3 joins/s through once the burst is spent.
+   */
+  roomJoinLimit: z
+    .strictObject({
+      /** Joins per second a room may sustain. */
+      joinsPerSecond: z.number().int().min(1).default(2),
+      /** Extra joins a room may spend in bursts; refills over {@link burstWindowSeconds}. */
+      burst: z.number().int().min(0).default(64),
+      burstWindowSeconds: z.number().int().min(1).default(60),
+    })
+    .default({ joinsPerSecond: 2, burst: 64, burstWindowSeconds: 60 }),
+  /**
+   * Most open connections from one client address (refused at the handshake beyond). The default is
+   * above what one browser can open (Chromium allows 255 WebSockets in all), so only NATs shared by
+   * many browsers, or a proxy without {@link trustedProxyHeader}, can reach it honestly.
+   */
+  maxConnectionsPerAddress: z.number().int().min(1).default(256),
+  /**
+   * Lower-case name of a header set by a reverse proxy in front of the server (e.g. `x-forwarded-for`):
+   * the client address is its right-most entry, the one the proxy itself appended. Unset: headers are
+   * ignored and the address is the TCP peer's. Set it only when clients cannot reach the server except
+   * through that proxy, or they can claim any address.
+   */
+  trustedProxyHeader: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'a lower-case header name such as x-forwarded-for')
+    .optional(),
   /** Bound on `close()`: connections still open after this are destroyed. */
   shutdownTimeoutMs: z.number().int().min(0).default(5_000),
   /** Clients are told to reconnect after about this long on shutdown (jittered up to twice as long). */

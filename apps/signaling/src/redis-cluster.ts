@@ -10,6 +10,8 @@ export interface RedisCluster {
   /** Socket.IO adapter factory (sharded pub/sub, Redis ≥ 7). */
   adapter: ReturnType<typeof createShardedAdapter>;
   lock: RoomLock;
+  /** The command connection, for state shared between servers (e.g. rate limits). */
+  redis: RedisClient;
   status(): 'ready' | 'down';
   /** Quits both clients; bounded: a client that cannot reach Redis is destroyed after the timeout. */
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function connectRedisCluster(
     adapter: createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }),
     // A join holds the lock across at most two cluster requests; the TTL outlasts both.
     lock: new RedisRoomLock(pub, 4 * timeoutMs),
+    redis: pub,
     status: () => (pub.isReady && sub.isReady ? 'ready' : 'down'),
     async close() {
       let timer: NodeJS.Timeout | undefined;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { RequestRejected } from './failure';
 import type { SignalingMetrics } from './metrics';
 import { newPeerId } from './peer-id';
+import type { EventRateLimiter } from './rate-limit';
 import type { ResumeTokens } from './resume-token';
 import type { RoomDirectory } from './room-directory';
 import { roomKey } from './room-keys';
@@ -13,6 +14,8 @@ import type { PeerRecord, SignalingIo, SignalingSocket } from './types';
 export interface RoomServiceLimits {
   roomCapacity: number;
   maxPeers: number;
+  /** Each room's join budget, keyed by room name. */
+  roomJoins: EventRateLimiter;
 }
 
 /**
@@ -73,6 +76,11 @@ export class RoomService {
       throw new RequestRejected('room-full', `the room is full (${this.limits.roomCapacity} peers)`);
     }
     const secret = await this.#admitSecret(members, request.secret);
+    // Charged only now, for a join that would get in: a refused outsider cannot drain a room's budget.
+    if (!(await this.limits.roomJoins.take(room))) {
+      this.metrics.limited('room-joins');
+      throw new RequestRejected('rate-limited', 'too many joins to this room lately; try again shortly');
+    }
     if (resumed !== undefined && others.length < members.length) {
       await this.directory.evict(room, resumed);
     }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { limits } from '@conclave/protocol';
 import { Server } from 'socket.io';
+import { AddressCap } from './address-cap';
+import { clientAddress } from './client-address';
 import { Dispatcher } from './dispatcher';
 import { ConnectionTracker, closeGracefully } from './graceful-shutdown';
 import { type Health, httpRoutes } from './http-routes';
@@ -50,6 +52,9 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   let boundPort = options.port;
   const maxConnections = options.maxConnections ?? 2 * options.maxPeers;
   const origins = new OriginPolicy(options.allowedOrigins, () => ownOrigins(options.host, boundPort));
+  const addressCap = new AddressCap(options.maxConnectionsPerAddress);
+  /** Each handshake's client address, worked out once in `allowRequest`. */
+  const addresses = new WeakMap<IncomingMessage, string>();
 
   // Routes go on before Socket.IO attaches: it wraps the request listeners present at that moment so
   // that they never see `/socket.io/` requests.
@@ -85,6 +90,12 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
         return callback('origin not allowed', false);
       }
       if (io.engine.clientsCount >= maxConnections) return callback('server full', false);
+      const address = clientAddress(req, options.trustedProxyHeader);
+      if (!addressCap.allows(address)) {
+        metrics.limited('address-connections');
+        return callback('too many connections from this address', false);
+      }
+      addresses.set(req, address);
       callback(null, true);
     },
     ...(cluster ? { adapter: cluster.adapter } : {}),
@@ -98,7 +109,18 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
     cluster?.lock ?? new LocalRoomLock(),
     tokens,
     metrics,
-    { roomCapacity: options.roomCapacity, maxPeers: options.maxPeers },
+    {
+      roomCapacity: options.roomCapacity,
+      maxPeers: options.maxPeers,
+      roomJoins: new EventRateLimiter(
+        {
+          eventsPerSecond: options.roomJoinLimit.joinsPerSecond,
+          burst: options.roomJoinLimit.burst,
+          burstWindowSeconds: options.roomJoinLimit.burstWindowSeconds,
+        },
+        cluster && { redis: cluster.redis, prefix: 'conclave:room-joins:' },
+      ),
+    },
     log,
   );
   const limiter = new EventRateLimiter(options.rateLimit);
@@ -106,8 +128,12 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
 
   // Socket.IO keeps each connection's first HTTP request (headers, parser, socket references) for the
   // connection's lifetime; nothing here needs it after the handshake (Socket.IO's memory-usage advice).
-  io.engine.on('connection', (rawSocket: { request: unknown }) => {
+  io.engine.on('connection', (rawSocket: RawSocket) => {
+    const address = rawSocket.request ? addresses.get(rawSocket.request) : undefined;
     rawSocket.request = null;
+    if (address === undefined) return;
+    addressCap.open(address);
+    rawSocket.once('close', () => addressCap.close(address));
   });
   io.on('takeover', (room, id, ack) => ack(directory.evictLocal(room, id)));
   // One pair of listeners shared by every socket (Socket.IO calls them with `this` = the socket): no
@@ -163,6 +189,12 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
       return closing;
     },
   };
+}
+
+/** The parts of an engine.io connection used here. */
+interface RawSocket {
+  request: IncomingMessage | null;
+  once(event: 'close', listener: () => void): void;
 }
 
 function listen(http: HttpServer, port: number, host: string): Promise<void> {

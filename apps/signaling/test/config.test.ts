@@ -14,6 +14,9 @@ describe('readCliConfig', () => {
         redisUrl: undefined,
         key: undefined,
         maxPeers: 10_000,
+        roomJoinLimit: { joinsPerSecond: 2, burst: 64 },
+        maxConnectionsPerAddress: 256,
+        trustedProxyHeader: undefined,
         staticDir: defaultStaticDir,
         logLevel: 'info',
       },
@@ -46,6 +49,25 @@ describe('readCliConfig', () => {
         logLevel: 'debug',
       },
     });
+  });
+
+  it('reads the abuse limits; the proxy header name is case-insensitive', () => {
+    const config = readCliConfig(['--room-join-rate', '5', '--trusted-proxy-header', 'X-Forwarded-For'], {
+      ROOM_JOIN_BURST: '10',
+      MAX_CONNECTIONS_PER_ADDRESS: '3',
+    });
+    expect(config).toMatchObject({
+      options: {
+        roomJoinLimit: { joinsPerSecond: 5, burst: 10 },
+        maxConnectionsPerAddress: 3,
+        trustedProxyHeader: 'x-forwarded-for',
+      },
+    });
+    expect(() => readCliConfig([], { TRUSTED_PROXY_HEADER: 'x forwarded' })).toThrow(/TRUSTED_PROXY_HEADER/);
+    expect(() => readCliConfig([], { MAX_CONNECTIONS_PER_ADDRESS: '0' })).toThrow(
+      /MAX_CONNECTIONS_PER_ADDRESS/,
+    );
+    expect(() => readCliConfig([], { ROOM_JOIN_RATE: '0' })).toThrow(/ROOM_JOIN_RATE/);
   });
 
   it('lists every invalid setting', () => {

@@ -1,5 +1,6 @@
 import type { SignalingErrorCode } from '@conclave/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { SignalingServerInput } from '../src';
 import { startRedis } from './support/redis';
 import { type Client, connectClient, join, nextEvent, peerIn, record, startServer } from './support/server';
 
@@ -9,7 +10,7 @@ afterAll(() => redis?.stop());
 const key = 'shared-key-0123456789abcdef';
 
 /** Two signaling servers on different ports sharing one Redis. */
-async function twoServers(options: { roomCapacity?: number } = {}) {
+async function twoServers(options: Pick<SignalingServerInput, 'roomCapacity' | 'roomJoinLimit'> = {}) {
   if (!redis) throw new Error('unreachable: the suite is skipped without Redis');
   const one = await startServer({ redisUrl: redis.url, key, ...options });
   const two = await startServer({ redisUrl: redis.url, key, ...options });
@@ -99,6 +100,29 @@ describe.skipIf(!redis)('scale-out on Redis', () => {
       ok: false,
       error: { code: 'room-full' },
     });
+  });
+
+  it("shares a room's join budget between the servers", async () => {
+    const [one, two] = await twoServers({ roomJoinLimit: { joinsPerSecond: 1, burst: 3 } });
+    const room = freshRoom();
+    const started = Date.now();
+    const stormers = [await connectClient(one.url), await connectClient(two.url)];
+    let admitted = 0;
+    for (let n = 0; n < 20; n++) {
+      const stormer = stormers[n % 2] as Client;
+      const result = await stormer.emitWithAck('join', { room });
+      if (result.ok) {
+        admitted++;
+        await stormer.emitWithAck('leave');
+      } else {
+        expect(result.error.code).toBe('rate-limited');
+      }
+    }
+    const windows = Math.ceil((Date.now() - started) / 1000) + 1;
+    // One budget of 1 + 3 in the first window and 1 per further window, not one per server.
+    expect(windows, 'the test ran too slowly to tell one budget from two').toBeLessThan(5);
+    expect(admitted).toBeGreaterThanOrEqual(4);
+    expect(admitted).toBeLessThanOrEqual(4 + (windows - 1));
   });
 
   it('checks the room secret set on another server', async () => {

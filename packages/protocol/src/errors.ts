@@ -3,7 +3,7 @@ export const signalingErrorCodes = [
   'invalid-payload', // the event's payload failed validation
   'missing-ack', // an event that needs an acknowledgement callback was sent without one
   'unknown-event', // an event the protocol does not define
-  'rate-limited', // the socket sent too many events
+  'rate-limited', // the socket sent too many events, or its room had too many joins lately
   'room-full', // the room is at capacity
   'server-full', // the server is at its peer limit
   'forbidden', // wrong or missing room secret

@@ -25,11 +25,12 @@ export interface SignalingProcess {
   close(): Promise<void>;
 }
 
-/** Starts the signaling CLI on a free port, serving the built dashboard. */
-export async function spawnSignaling(): Promise<SignalingProcess> {
+/** Starts the signaling CLI on a free port, serving the built dashboard; `settings` adds to its environment. */
+export async function spawnSignaling(settings: Record<string, string> = {}): Promise<SignalingProcess> {
   const port = await freePort();
   const env = {
     ...process.env,
+    ...settings,
     PORT: String(port),
     HOST: '127.0.0.1',
     STATIC_DIR: webDist,
