@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { logLevels, type SignalingServerInput } from './options';
 
 /** The built web app, relative to this file: `apps/web/dist`. */
@@ -19,34 +19,36 @@ const flags = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max: number) =>
+  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+/** Blank text counts as unset, so the schema's default applies. */
+const unlessBlank = <S extends z.core.$ZodType>(schema: S) => z.pipe(z.transform(blankToUndefined), schema);
 
 /** Settings as text (environment or flags), validated and converted to server options. */
 const cliConfigSchema = z.strictObject({
-  PORT: z.preprocess(blankToUndefined, integer(0, 65535).default(5173)),
-  HOST: z.preprocess(blankToUndefined, z.string().min(1).default('127.0.0.1')),
-  ALLOWED_ORIGINS: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      )
-      .default([]),
+  PORT: unlessBlank(z._default(integer(0, 65535), 5173)),
+  HOST: unlessBlank(z._default(z.string().check(z.minLength(1)), '127.0.0.1')),
+  ALLOWED_ORIGINS: unlessBlank(
+    z._default(
+      z.pipe(
+        z.string(),
+        z.transform((list) =>
+          list
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean),
+        ),
+      ),
+      [],
+    ),
   ),
-  ROOM_CAPACITY: z.preprocess(blankToUndefined, integer(1, 10_000).default(64)),
-  REDIS_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
-  SIGNALING_KEY: z.preprocess(
-    blankToUndefined,
-    z.string().min(16, 'needs at least 16 characters').optional(),
-  ),
-  MAX_PEERS: z.preprocess(blankToUndefined, integer(1, 1_000_000).default(10_000)),
-  STATIC_DIR: z.preprocess(blankToUndefined, z.string().default(defaultStaticDir)),
-  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(logLevels).default('info')),
+  ROOM_CAPACITY: unlessBlank(z._default(integer(1, 10_000), 64)),
+  REDIS_URL: unlessBlank(z.optional(z.string().check(z.url()))),
+  SIGNALING_KEY: unlessBlank(z.optional(z.string().check(z.minLength(16, 'needs at least 16 characters')))),
+  MAX_PEERS: unlessBlank(z._default(integer(1, 1_000_000), 10_000)),
+  STATIC_DIR: unlessBlank(z._default(z.string(), defaultStaticDir)),
+  LOG_LEVEL: unlessBlank(z._default(z.enum(logLevels), 'info')),
 });
 
 export const usage = `Usage: npm start -w apps/signaling -- [flags]

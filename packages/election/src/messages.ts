@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { PeerId } from './types';
+import './zod-english';
 
 /** Bounds of what the election accepts from the network. */
 export const messageLimits = {
@@ -61,8 +62,8 @@ export type ElectionWireMessage =
   | AbdicationMessage
   | LeaderHintMessage;
 
-const peerIdSchema = z.string().min(1).max(messageLimits.peerIdMaxLength);
-const termSchema = z.number().int().min(0).max(messageLimits.maxTerm);
+const peerIdSchema = z.string().check(z.minLength(1), z.maxLength(messageLimits.peerIdMaxLength));
+const termSchema = z.int().check(z.minimum(0), z.maximum(messageLimits.maxTerm));
 
 /** zod schema of {@link ElectionWireMessage}: strict objects, bounded strings and numbers. */
 export const electionMessageSchema = z.discriminatedUnion('type', [
@@ -70,14 +71,14 @@ export const electionMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('proposal'),
     sender: peerIdSchema,
     term: termSchema,
-    holder: peerIdSchema.optional(),
+    holder: z.optional(peerIdSchema),
   }),
   z.strictObject({ type: z.literal('declaration'), sender: peerIdSchema, term: termSchema }),
   z.strictObject({
     type: z.literal('abdication'),
     sender: peerIdSchema,
     term: termSchema,
-    successor: peerIdSchema.optional(),
+    successor: z.optional(peerIdSchema),
   }),
   z.strictObject({
     type: z.literal('leader-hint'),
