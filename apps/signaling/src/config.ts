@@ -51,7 +51,7 @@ const cliConfigSchema = z.strictObject({
   LOG_LEVEL: unlessBlank(z._default(z.enum(logLevels), 'info')),
 });
 
-export const usage = `Usage: npm start -w apps/signaling -- [flags]
+export const usage = `Usage: conclave-signaling [flags]        (in this repository: npm start -- [flags])
 
 Flags (each also read from the environment variable in brackets; flags win):
   --port N              [PORT]             TCP port (0 = any free port)          default 5173
@@ -63,6 +63,8 @@ Flags (each also read from the environment variable in brackets; flags win):
   --static-dir DIR      [STATIC_DIR]       built web app to serve                default apps/web/dist
   --log-level LEVEL     [LOG_LEVEL]        ${logLevels.join('|')}   default info
                         [SIGNALING_KEY]    resume-token HMAC key (env only)      default: random per process
+  --help, -h                               print this help
+  --version                                print the version
 `;
 
 export type CliConfig = { help: true } | { help: false; options: SignalingServerInput };
