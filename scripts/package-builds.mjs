@@ -12,6 +12,7 @@ export const packageDirs = [
   'packages/election',
   'packages/shared-work',
   'packages/mesh',
+  'packages/react',
   'apps/signaling',
 ];
 
