@@ -26,7 +26,12 @@ export function useLeadership(): Leadership {
     last.current = { role, leaderId, term, isLeader: role === 'leader' };
     return last.current;
   }, [room]);
-  return useSyncExternalStore(room?.subscribe ?? noSubscription, read, read);
+  // Room methods need their `this`: never pass room.subscribe unbound.
+  const subscribe = useCallback(
+    (listener: () => void) => (room === undefined ? () => {} : room.subscribe(listener)),
+    [room],
+  );
+  return useSyncExternalStore(subscribe, read, read);
 }
 
 /** A shared value and the way to publish it (the leader publishes; anyone else's publish throws). */

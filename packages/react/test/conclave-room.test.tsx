@@ -11,12 +11,14 @@ import { ConclaveReactError, ConclaveRoom, useLeadership, useRoom } from '../src
 function fakeRoom(id: string) {
   let snapshot = { selfId: id, role: 'follower', leaderId: undefined, term: 0 } as unknown as RoomSnapshot;
   const listeners = new Set<() => void>();
+  // Methods use `this`, like the real Room's class methods: a hook that calls them unbound fails.
   const room = {
     id,
+    listeners,
     snapshot: () => snapshot,
-    subscribe: (listener: () => void) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe(this: { listeners: Set<() => void> }, listener: () => void) {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
     },
     leave: vi.fn(async () => {}),
   };
