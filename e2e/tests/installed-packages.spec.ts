@@ -102,7 +102,12 @@ test('an app outside the repository installs the packed packages, builds, and el
       'react-dom': versionOf('react-dom'),
       zod: versionOf('zod'),
     },
-    devDependencies: { vite: versionOf('vite'), '@vitejs/plugin-react': versionOf('@vitejs/plugin-react') },
+    devDependencies: {
+      vite: versionOf('vite'),
+      '@vitejs/plugin-react': versionOf('@vitejs/plugin-react'),
+      webpack: '^5.100.0',
+      'webpack-cli': '^6.0.0',
+    },
     // The packages' dependencies on each other are the packed ones too, never the registry's.
     overrides: tarballs,
   };
@@ -118,6 +123,21 @@ test('an app outside the repository installs the packed packages, builds, and el
       cwd: dir,
       stdio: 'pipe',
     },
+  );
+
+  // webpack with no configuration at all bundles joinRoom too (Vite's build above is the other bundler).
+  execFileSync(
+    process.execPath,
+    [
+      join(dir, 'node_modules/webpack/bin/webpack.js'),
+      '--mode',
+      'production',
+      '--entry',
+      './webpack-entry.js',
+      '--output-path',
+      join(dir, 'dist-webpack'),
+    ],
+    { cwd: dir, stdio: 'pipe' },
   );
 
   const simulation = execFileSync(process.execPath, ['simulate.mjs'], { cwd: dir, encoding: 'utf8' });
