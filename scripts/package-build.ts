@@ -3,7 +3,7 @@ import type { Options } from 'tsup';
 /**
  * How every publishable package is built (each package's tsup.config.ts calls this): ESM JavaScript with
  * source maps and bundled .d.ts in `dist/`, dependencies left as imports. Inside the workspace nothing
- * needs this build: the `source` export condition sends vitest, Vite and tsc to `src/`.
+ * needs this build: the `conclave-source` export condition sends vitest, Vite and tsc to `src/`.
  */
 export function packageBuild(options: {
   entry: Record<string, string>;

@@ -1,5 +1,5 @@
 // Builds the publishable packages (tsup, each package's tsup.config.ts) into their dist/ when missing or older
-// than their sources. Inside the workspace, tests and Vite read src/ (the `source` condition); what runs
+// than their sources. Inside the workspace, tests and Vite read src/ (the `conclave-source` condition); what runs
 // under plain Node (the signaling CLI, the e2e fixtures, the consumer test) uses dist/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';

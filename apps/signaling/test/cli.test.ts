@@ -12,7 +12,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 function cli(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args],
+    ['--conditions=conclave-source', '--import', 'tsx', 'src/main.ts', ...args],
     { cwd: packageDir, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
