@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { sourceConditions } from './scripts/source-conditions.mjs';
 
 /**
  * Builds the dashboard (`apps/web`) into `apps/web/dist`, which the signaling server serves (`npm start`).
@@ -12,10 +13,8 @@ const signalingUrl = process.env.SIGNALING_URL ?? 'http://127.0.0.1:5173';
 export default defineConfig({
   root: fileURLToPath(new URL('apps/web', import.meta.url)),
   plugins: [react()],
-  resolve: {
-    // simple-peer's package entry needs Node globals; its prebuilt browser bundle does not.
-    alias: [{ find: /^simple-peer$/, replacement: 'simple-peer/simplepeer.min.js' }],
-  },
+  // Workspace packages from source (no build needed); @conclave/mesh picks simple-peer's browser build itself.
+  ...sourceConditions,
   build: {
     outDir: 'dist',
     emptyOutDir: true,

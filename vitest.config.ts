@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/protocol',
       'packages/mesh',
       'packages/shared-work',
+      'packages/react',
       'apps/signaling',
       'apps/web',
       'bench',

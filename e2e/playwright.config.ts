@@ -1,5 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { ensurePackageBuilds } from '../scripts/package-builds.mjs';
 import { chromiumArgs, chromiumPath } from './support/chromium';
+
+// The signaling fixture runs the built server (what `conclave-signaling` ships). Build it here, not in the
+// global setup: this file is loaded before the test files (and their imports of @conclave/*) are.
+ensurePackageBuilds();
 
 const executablePath = chromiumPath();
 

@@ -1,14 +1,17 @@
-// `npm start`: build the dashboard if it is missing or stale, then run the signaling server, which serves
-// it, on one port. PORT and HOST change where it listens (default 127.0.0.1:5173); every other setting of
-// the signaling CLI (apps/signaling/src/main.ts, see its --help) passes through the environment.
+// `npm start`: build the packages and the dashboard if missing or stale, then run the built signaling CLI
+// (`conclave-signaling`, what the package ships), which serves the dashboard, on one port. PORT and HOST
+// change where it listens (default 127.0.0.1:5173); every other setting of the CLI (see its --help) passes
+// through the environment.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ensurePackageBuilds } from './package-builds.mjs';
 import { ensureWebBuild, repoRoot, webDist } from './web-build.mjs';
 
 try {
+  ensurePackageBuilds();
   ensureWebBuild();
 } catch (error) {
   console.error(`conclave: ${error instanceof Error ? error.message : String(error)}`);
@@ -31,7 +34,7 @@ function signalingKey() {
   return key;
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/signaling/src/main.ts')], {
+const server = spawn(process.execPath, [join(repoRoot, 'apps/signaling/dist/cli.js')], {
   cwd: repoRoot,
   env: {
     ...process.env,

@@ -23,7 +23,8 @@ const inputs = [
   'package-lock.json',
 ];
 
-function newestMtime(path) {
+/** Newest modification time of a file or of anything under a directory (0 when missing). */
+export function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;

@@ -1,3 +1,4 @@
 import { defineProject } from 'vitest/config';
+import { sourceConditions } from '../../scripts/source-conditions.mjs';
 
-export default defineProject({ test: { name: 'web', include: ['test/**/*.test.ts'] } });
+export default defineProject({ ...sourceConditions, test: { name: 'web', include: ['test/**/*.test.ts'] } });

@@ -1,3 +1,7 @@
 import { defineProject } from 'vitest/config';
+import { sourceConditions } from '../../scripts/source-conditions.mjs';
 
-export default defineProject({ test: { name: 'protocol', include: ['test/**/*.test.ts'] } });
+export default defineProject({
+  ...sourceConditions,
+  test: { name: 'protocol', include: ['test/**/*.test.ts'] },
+});

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { logLevels, type SignalingServerInput } from './options';
 
 /** The built web app, relative to this file: `apps/web/dist`. */
@@ -23,48 +23,53 @@ const flags = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max: number) =>
+  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+/** Blank text counts as unset, so the schema's default applies. */
+const unlessBlank = <S extends z.core.$ZodType>(schema: S) => z.pipe(z.transform(blankToUndefined), schema);
 
 /** Settings as text (environment or flags), validated and converted to server options. */
 const cliConfigSchema = z.strictObject({
-  PORT: z.preprocess(blankToUndefined, integer(0, 65535).default(5173)),
-  HOST: z.preprocess(blankToUndefined, z.string().min(1).default('127.0.0.1')),
-  ALLOWED_ORIGINS: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      )
-      .default([]),
+  PORT: unlessBlank(z._default(integer(0, 65535), 5173)),
+  HOST: unlessBlank(z._default(z.string().check(z.minLength(1)), '127.0.0.1')),
+  ALLOWED_ORIGINS: unlessBlank(
+    z._default(
+      z.pipe(
+        z.string(),
+        z.transform((list) =>
+          list
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean),
+        ),
+      ),
+      [],
+    ),
   ),
-  ROOM_CAPACITY: z.preprocess(blankToUndefined, integer(1, 10_000).default(64)),
-  REDIS_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
-  SIGNALING_KEY: z.preprocess(
-    blankToUndefined,
-    z.string().min(16, 'needs at least 16 characters').optional(),
+  ROOM_CAPACITY: unlessBlank(z._default(integer(1, 10_000), 64)),
+  REDIS_URL: unlessBlank(z.optional(z.string().check(z.url()))),
+  SIGNALING_KEY: unlessBlank(z.optional(z.string().check(z.minLength(16, 'needs at least 16 characters')))),
+  MAX_PEERS: unlessBlank(z._default(integer(1, 1_000_000), 10_000)),
+  ROOM_JOIN_RATE: unlessBlank(z._default(integer(1, 10_000), 2)),
+  ROOM_JOIN_BURST: unlessBlank(z._default(integer(0, 100_000), 64)),
+  MAX_CONNECTIONS_PER_ADDRESS: unlessBlank(z._default(integer(1, 1_000_000), 256)),
+  TRUSTED_PROXY_HEADER: unlessBlank(
+    z.optional(
+      z.pipe(
+        z.pipe(
+          z.string(),
+          z.transform((name) => name.trim().toLowerCase()),
+        ),
+        z.string().check(z.regex(/^[a-z0-9-]+$/, 'a header name such as x-forwarded-for')),
+      ),
+    ),
   ),
-  MAX_PEERS: z.preprocess(blankToUndefined, integer(1, 1_000_000).default(10_000)),
-  ROOM_JOIN_RATE: z.preprocess(blankToUndefined, integer(1, 10_000).default(2)),
-  ROOM_JOIN_BURST: z.preprocess(blankToUndefined, integer(0, 100_000).default(64)),
-  MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(blankToUndefined, integer(1, 1_000_000).default(256)),
-  TRUSTED_PROXY_HEADER: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .transform((name) => name.trim().toLowerCase())
-      .pipe(z.string().regex(/^[a-z0-9-]+$/, 'a header name such as x-forwarded-for'))
-      .optional(),
-  ),
-  STATIC_DIR: z.preprocess(blankToUndefined, z.string().default(defaultStaticDir)),
-  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(logLevels).default('info')),
+  STATIC_DIR: unlessBlank(z._default(z.string(), defaultStaticDir)),
+  LOG_LEVEL: unlessBlank(z._default(z.enum(logLevels), 'info')),
 });
 
-export const usage = `Usage: npm start -w apps/signaling -- [flags]
+export const usage = `Usage: conclave-signaling [flags]        (in this repository: npm start -- [flags])
 
 Flags (each also read from the environment variable in brackets; flags win):
   --port N              [PORT]             TCP port (0 = any free port)          default 5173
@@ -83,6 +88,8 @@ Flags (each also read from the environment variable in brackets; flags win):
   --static-dir DIR      [STATIC_DIR]       built web app to serve                default apps/web/dist
   --log-level LEVEL     [LOG_LEVEL]        ${logLevels.join('|')}   default info
                         [SIGNALING_KEY]    resume-token HMAC key (env only)      default: random per process
+  --help, -h                               print this help
+  --version                                print the version
 `;
 
 export type CliConfig = { help: true } | { help: false; options: SignalingServerInput };

@@ -6,7 +6,7 @@ import {
   signalRequestSchema,
 } from '@conclave/protocol';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { failure, RequestRejected } from './failure';
 import type { SignalingMetrics } from './metrics';
 import type { EventRateLimiter } from './rate-limit';
@@ -89,7 +89,7 @@ export class Dispatcher {
 }
 
 function route<Args extends readonly unknown[]>(
-  schema: z.ZodType<Args>,
+  schema: z.ZodMiniType<Args>,
   run: (socket: SignalingSocket, args: Args) => Promise<Ack> | Ack,
 ): Route {
   return (socket, args) => {
@@ -103,7 +103,7 @@ function describe(event: unknown): string {
   return typeof event === 'string' ? JSON.stringify(truncate(event, 64)) : `of type ${typeof event}`;
 }
 
-function summarize(error: z.ZodError): string {
+function summarize(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {

@@ -1,4 +1,7 @@
-// CLI: `npm start -w apps/signaling`. Configuration from flags and environment (see config.ts / README).
+#!/usr/bin/env node
+// The `conclave-signaling` CLI (built to dist/cli.js; `npm start -w apps/signaling` runs it from source).
+// Configuration from flags and environment (see config.ts / README).
+import packageJson from '../package.json' with { type: 'json' };
 import { readCliConfig, usage } from './config';
 import { startSignalingServer } from './server';
 
@@ -6,6 +9,10 @@ import { startSignalingServer } from './server';
 const shutdownGraceMs = 2_000;
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('--version')) {
+    console.log(packageJson.version);
+    return;
+  }
   let config: ReturnType<typeof readCliConfig>;
   try {
     config = readCliConfig(process.argv.slice(2), process.env);

@@ -1,53 +1,55 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** pino levels, plus `silent`. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
 const originSchema = z
-  .string()
-  .url()
-  .transform((value) => new URL(value).origin)
-  .refine((origin) => origin !== 'null', 'an origin is scheme://host[:port]');
+  .pipe(
+    z.string().check(z.url()),
+    z.transform((value: string) => new URL(value).origin),
+  )
+  .check(z.refine((origin) => origin !== 'null', 'an origin is scheme://host[:port]'));
 
 /** Every setting of {@link startSignalingServer}, validated; defaults are the documented ones. */
 export const signalingServerOptionsSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
-  port: z.number().int().min(0).max(65535).default(0),
+  port: z._default(z.int().check(z.minimum(0), z.maximum(65535)), 0),
   /** Interface to bind. The default keeps the server off the network. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   /**
    * Origins a browser may connect from (`scheme://host[:port]`). Empty: the server's own origin
    * (`http://<host>:<port>`, when `host` is a concrete address) and loopback origins (localhost,
    * 127.0.0.1, [::1], any port). Requests without an `Origin` header (non-browser clients) are allowed.
    */
-  allowedOrigins: z.array(originSchema).default([]),
+  allowedOrigins: z._default(z.array(originSchema), []),
   /** Most peers in one room. */
-  roomCapacity: z.number().int().min(1).max(10_000).default(64),
+  roomCapacity: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 64),
   /** Most joined peers on this server (`server-full` beyond). */
-  maxPeers: z.number().int().min(1).default(10_000),
+  maxPeers: z._default(z.int().check(z.minimum(1)), 10_000),
   /** Most open connections on this server, joined or not; refused at the handshake beyond. */
-  maxConnections: z.number().int().min(1).optional(),
+  maxConnections: z.optional(z.int().check(z.minimum(1))),
   /** Redis URL: when set, rooms span every server sharing this Redis (sharded pub/sub adapter). */
-  redisUrl: z.string().url().optional(),
+  redisUrl: z.optional(z.string().check(z.url())),
   /** Directory of the built web app served on `/` (single-page fallback to `index.html`). */
-  staticDir: z.string().min(1).optional(),
+  staticDir: z.optional(z.string().check(z.minLength(1))),
   /**
    * HMAC key for resume tokens. Default: random per process, so ids do not survive a restart; set it
    * (and share it between servers on one Redis) to keep ids across restarts and servers.
    */
-  key: z.string().min(16, 'the key needs at least 16 characters').optional(),
-  logLevel: z.enum(logLevels).default('warn'),
+  key: z.optional(z.string().check(z.minLength(16, 'the key needs at least 16 characters'))),
+  logLevel: z._default(z.enum(logLevels), 'warn'),
   /** Per-socket event rate limit: a sustained rate and a burst allowance on top of it. */
-  rateLimit: z
-    .strictObject({
+  rateLimit: z._default(
+    z.strictObject({
       /** Events per second a socket may sustain. */
-      eventsPerSecond: z.number().int().min(1).default(50),
+      eventsPerSecond: z._default(z.int().check(z.minimum(1)), 50),
       /** Extra events a socket may spend in bursts; refills over {@link burstWindowSeconds}. */
-      burst: z.number().int().min(0).default(100),
-      burstWindowSeconds: z.number().int().min(1).default(10),
-    })
-    .default({ eventsPerSecond: 50, burst: 100, burstWindowSeconds: 10 }),
+      burst: z._default(z.int().check(z.minimum(0)), 100),
+      burstWindowSeconds: z._default(z.int().check(z.minimum(1)), 10),
+    }),
+    { eventsPerSecond: 50, burst: 100, burstWindowSeconds: 10 },
+  ),
   /**
    * Per-room join budget, shared by every server on one Redis: a sustained rate and a burst allowance on
    * top of it. Only joins that would be admitted (capacity and secret passed) spend it, so outsiders
@@ -56,37 +58,37 @@ export const signalingServerOptionsSchema = z.strictObject({
    * far below the rate: an honest room never notices. A join/leave storm in an open room gets about
    * 3 joins/s through once the burst is spent.
    */
-  roomJoinLimit: z
-    .strictObject({
+  roomJoinLimit: z._default(
+    z.strictObject({
       /** Joins per second a room may sustain. */
-      joinsPerSecond: z.number().int().min(1).default(2),
+      joinsPerSecond: z._default(z.int().check(z.minimum(1)), 2),
       /** Extra joins a room may spend in bursts; refills over {@link burstWindowSeconds}. */
-      burst: z.number().int().min(0).default(64),
-      burstWindowSeconds: z.number().int().min(1).default(60),
-    })
-    .default({ joinsPerSecond: 2, burst: 64, burstWindowSeconds: 60 }),
+      burst: z._default(z.int().check(z.minimum(0)), 64),
+      burstWindowSeconds: z._default(z.int().check(z.minimum(1)), 60),
+    }),
+    { joinsPerSecond: 2, burst: 64, burstWindowSeconds: 60 },
+  ),
   /**
    * Most open connections from one client address (refused at the handshake beyond). The default is
    * above what one browser can open (Chromium allows 255 WebSockets in all), so only NATs shared by
    * many browsers, or a proxy without {@link trustedProxyHeader}, can reach it honestly.
    */
-  maxConnectionsPerAddress: z.number().int().min(1).default(256),
+  maxConnectionsPerAddress: z._default(z.int().check(z.minimum(1)), 256),
   /**
    * Lower-case name of a header set by a reverse proxy in front of the server (e.g. `x-forwarded-for`):
    * the client address is its right-most entry, the one the proxy itself appended. Unset: headers are
    * ignored and the address is the TCP peer's. Set it only when clients cannot reach the server except
    * through that proxy, or they can claim any address.
    */
-  trustedProxyHeader: z
-    .string()
-    .regex(/^[a-z0-9-]+$/, 'a lower-case header name such as x-forwarded-for')
-    .optional(),
+  trustedProxyHeader: z.optional(
+    z.string().check(z.regex(/^[a-z0-9-]+$/, 'a lower-case header name such as x-forwarded-for')),
+  ),
   /** Bound on `close()`: connections still open after this are destroyed. */
-  shutdownTimeoutMs: z.number().int().min(0).default(5_000),
+  shutdownTimeoutMs: z._default(z.int().check(z.minimum(0)), 5_000),
   /** Clients are told to reconnect after about this long on shutdown (jittered up to twice as long). */
-  reconnectAfterMs: z.number().int().min(0).default(1_000),
+  reconnectAfterMs: z._default(z.int().check(z.minimum(0)), 1_000),
   /** Timeout of requests to the other servers (membership queries, takeovers) when on Redis. */
-  clusterRequestTimeoutMs: z.number().int().min(100).default(2_000),
+  clusterRequestTimeoutMs: z._default(z.int().check(z.minimum(100)), 2_000),
 });
 
 export type SignalingServerOptions = z.output<typeof signalingServerOptionsSchema>;

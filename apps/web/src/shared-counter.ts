@@ -1,10 +1,10 @@
 import type { Room } from '@conclave/mesh';
 import { NotLeaderError, type SharedValue } from '@conclave/shared-work';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The shared value's name, and the schema every tab validates it with (one object: the same on every claim). */
 export const counterName = 'counter';
-export const counterSchema = z.number().int().min(0);
+export const counterSchema = z.int().check(z.minimum(0));
 /** How often the leader counts. */
 export const counterTickMs = 500;
 
@@ -12,8 +12,8 @@ export const counterTickMs = 500;
 export const whoamiMethod = 'whoami';
 /** The leader's answer to {@link whoamiMethod}; it crosses the mesh, so the caller validates it. */
 export const whoamiAnswerSchema = z.strictObject({
-  id: z.string().min(1).max(64),
-  term: z.number().int().min(0),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  term: z.int().check(z.minimum(0)),
 });
 export type WhoamiAnswer = z.infer<typeof whoamiAnswerSchema>;
 

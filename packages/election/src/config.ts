@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ElectionConfig } from './types';
+import './zod-english';
 
 /** An {@link ElectionConfig} with every field present (what the election runs with). */
 export type ResolvedElectionConfig = Required<ElectionConfig>;
@@ -52,14 +53,14 @@ export class ElectionConfigError extends Error {
 /** Longest accepted duration: one day. Longer timers are a mistake (and overflow 32-bit timer APIs). */
 export const maxDurationMs = 86_400_000;
 
-const duration = (min: number) => z.number().finite().min(min).max(maxDurationMs);
+const duration = (min: number) => z.number().check(z.minimum(min), z.maximum(maxDurationMs));
 
 const partialConfigSchema = z.strictObject({
-  startupGracePeriod: duration(0).optional(),
-  membershipSampleInterval: duration(1).optional(),
-  leaderAliveThreshold: duration(2).optional(),
-  leaderElectionDuration: duration(1).optional(),
-  proposalBackoff: duration(0).optional(),
+  startupGracePeriod: z.optional(duration(0)),
+  membershipSampleInterval: z.optional(duration(1)),
+  leaderAliveThreshold: z.optional(duration(2)),
+  leaderElectionDuration: z.optional(duration(1)),
+  proposalBackoff: z.optional(duration(0)),
 });
 
 /**

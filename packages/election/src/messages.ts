@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { z as zm } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { PeerId } from './types';
+import './zod-english';
 
 /** Bounds of what the election accepts from the network. */
 export const messageLimits = {
@@ -66,9 +66,8 @@ export type ElectionWireMessage =
   | AbdicationMessage
   | LeaderHintMessage;
 
-const peerIdSchema = z.string().min(1).max(messageLimits.peerIdMaxLength);
-const termSchema = z.number().int().min(0).max(messageLimits.maxTerm);
-const successorTermSchema = zm.optional(zm.int().check(zm.minimum(0), zm.maximum(messageLimits.maxTerm)));
+const peerIdSchema = z.string().check(z.minLength(1), z.maxLength(messageLimits.peerIdMaxLength));
+const termSchema = z.int().check(z.minimum(0), z.maximum(messageLimits.maxTerm));
 
 /** zod schema of {@link ElectionWireMessage}: strict objects, bounded strings and numbers. */
 export const electionMessageSchema = z.discriminatedUnion('type', [
@@ -76,15 +75,15 @@ export const electionMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('proposal'),
     sender: peerIdSchema,
     term: termSchema,
-    holder: peerIdSchema.optional(),
+    holder: z.optional(peerIdSchema),
   }),
   z.strictObject({ type: z.literal('declaration'), sender: peerIdSchema, term: termSchema }),
   z.strictObject({
     type: z.literal('abdication'),
     sender: peerIdSchema,
     term: termSchema,
-    successor: peerIdSchema.optional(),
-    successorTerm: successorTermSchema,
+    successor: z.optional(peerIdSchema),
+    successorTerm: z.optional(termSchema),
   }),
   z.strictObject({
     type: z.literal('leader-hint'),

@@ -1,6 +1,6 @@
 import { ElectionConfigError, resolveConfig } from '@conclave/election';
 import { limits, roomNameSchema } from '@conclave/protocol';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { JoinRoomError } from './errors';
 import { simplePeerLinkFactory, webRtcAvailable } from './peer-link';
 import { createRoom, type MeshRoom } from './room';
@@ -9,28 +9,31 @@ import { SignalingClient } from './signaling-client';
 import { createTimerClock } from './worker-clock';
 
 const iceServerSchema = z.object({
-  urls: z.union([z.string().min(1).max(2048), z.array(z.string().min(1).max(2048)).min(1).max(16)]),
-  username: z.string().max(512).optional(),
-  credential: z.string().max(512).optional(),
+  urls: z.union([
+    z.string().check(z.minLength(1), z.maxLength(2048)),
+    z.array(z.string().check(z.minLength(1), z.maxLength(2048))).check(z.minLength(1), z.maxLength(16)),
+  ]),
+  username: z.optional(z.string().check(z.maxLength(512))),
+  credential: z.optional(z.string().check(z.maxLength(512))),
 });
 
 /** The options {@link joinRoom} validates (the advanced ones are passed through as given). */
 const joinRoomOptionsSchema = z.object({
-  signalingUrl: z.string().url('signalingUrl must be an absolute URL, e.g. location.origin'),
+  signalingUrl: z.string().check(z.url('signalingUrl must be an absolute URL, e.g. location.origin')),
   room: roomNameSchema,
-  secret: z.string().min(1).max(limits.secretMaxLength).optional(),
-  iceServers: z.array(iceServerSchema).max(16).optional(),
-  election: z.record(z.string(), z.unknown()).optional(),
-  timers: z.enum(['worker', 'page']).optional(),
-  faults: z.boolean().optional(),
-  joinTimeoutMs: z.number().int().min(100).max(300_000).optional(),
-  sharedWork: z
-    .object({
-      takeoverSyncMs: z.number().int().min(0).max(60_000).optional(),
-      onError: z.function().optional(),
-      callDefaults: z.record(z.string(), z.unknown()).optional(),
-    })
-    .optional(),
+  secret: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.secretMaxLength))),
+  iceServers: z.optional(z.array(iceServerSchema).check(z.maxLength(16))),
+  election: z.optional(z.record(z.string(), z.unknown())),
+  timers: z.optional(z.enum(['worker', 'page'])),
+  faults: z.optional(z.boolean()),
+  joinTimeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(300_000))),
+  sharedWork: z.optional(
+    z.object({
+      takeoverSyncMs: z.optional(z.int().check(z.minimum(0), z.maximum(60_000))),
+      onError: z.optional(z.function()),
+      callDefaults: z.optional(z.record(z.string(), z.unknown())),
+    }),
+  ),
 });
 
 const defaultJoinTimeoutMs = 10_000;

@@ -1,5 +1,5 @@
 import { limits } from '@conclave/protocol';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What the mesh puts in the signaling server's `signal.data` to negotiate links:
@@ -27,18 +27,23 @@ export type SimplePeerSignal =
       };
     };
 
-const sessionSchema = z.string().regex(/^[0-9a-z]{1,32}$/, 'sessions are 1-32 lowercase letters or digits');
-const short = z.string().max(256);
+const sessionSchema = z
+  .string()
+  .check(z.regex(/^[0-9a-z]{1,32}$/, 'sessions are 1-32 lowercase letters or digits'));
+const short = z.string().check(z.maxLength(256));
 
 export const simplePeerSignalSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.enum(['offer', 'answer']), sdp: z.string().min(1).max(limits.signalDataMaxBytes) }),
+  z.object({
+    type: z.enum(['offer', 'answer']),
+    sdp: z.string().check(z.minLength(1), z.maxLength(limits.signalDataMaxBytes)),
+  }),
   z.object({
     type: z.literal('candidate'),
     candidate: z.object({
-      candidate: z.string().max(1024),
-      sdpMLineIndex: z.number().int().min(0).max(1024).nullish(),
-      sdpMid: short.nullish(),
-      usernameFragment: short.nullish(),
+      candidate: z.string().check(z.maxLength(1024)),
+      sdpMLineIndex: z.nullish(z.int().check(z.minimum(0), z.maximum(1024))),
+      sdpMid: z.nullish(short),
+      usernameFragment: z.nullish(short),
     }),
   }),
 ]);

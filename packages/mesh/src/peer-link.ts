@@ -1,5 +1,7 @@
 import type { PeerId } from '@conclave/election';
-import SimplePeer from 'simple-peer';
+import type SimplePeer from 'simple-peer';
+// The package's browser build in browsers (simple-peer's own entry needs Node's globals), the package elsewhere.
+import BundledSimplePeer from '#simple-peer';
 import type { Link, LinkCallbacks, LinkFactory, LinkState } from './link';
 import { type SimplePeerSignal, simplePeerSignalSchema } from './link-signal';
 
@@ -22,7 +24,7 @@ export interface SimplePeerLinkOptions {
 /** True when links can be created with these options (a browser with WebRTC, or `wrtc` given). */
 export function webRtcAvailable(options: Pick<SimplePeerLinkOptions, 'wrtc' | 'SimplePeer'>): boolean {
   if (options.wrtc) return true;
-  const ctor = (options.SimplePeer ?? SimplePeer) as unknown as { WEBRTC_SUPPORT?: boolean };
+  const ctor = (options.SimplePeer ?? BundledSimplePeer) as unknown as { WEBRTC_SUPPORT?: boolean };
   return ctor.WEBRTC_SUPPORT !== false;
 }
 
@@ -51,7 +53,7 @@ class SimplePeerLink implements Link {
     private readonly callbacks: LinkCallbacks,
     options: SimplePeerLinkOptions,
   ) {
-    const Ctor = options.SimplePeer ?? (SimplePeer as unknown as SimplePeerConstructor);
+    const Ctor = options.SimplePeer ?? (BundledSimplePeer as unknown as SimplePeerConstructor);
     this.#peer = new Ctor({
       initiator,
       trickle: true,

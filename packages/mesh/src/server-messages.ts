@@ -1,5 +1,5 @@
 import { peerIdSchema, signalDataSchema, signalingErrorCodes } from '@conclave/protocol';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * zod schemas of what the signaling server sends: the client trusts nothing that crosses the network,
@@ -7,15 +7,15 @@ import { z } from 'zod';
  */
 const failureSchema = z.object({
   ok: z.literal(false),
-  error: z.object({ code: z.enum(signalingErrorCodes), message: z.string().max(1024) }),
+  error: z.object({ code: z.enum(signalingErrorCodes), message: z.string().check(z.maxLength(1024)) }),
 });
 
 export const joinResultSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     id: peerIdSchema,
-    peers: z.array(peerIdSchema).max(10_000),
-    resume: z.string().min(1).max(1024),
+    peers: z.array(peerIdSchema).check(z.maxLength(10_000)),
+    resume: z.string().check(z.minLength(1), z.maxLength(1024)),
   }),
   failureSchema,
 ]);
@@ -26,6 +26,6 @@ export const peerEventSchema = z.object({ id: peerIdSchema });
 
 export const signalRelaySchema = z.object({ from: peerIdSchema, data: signalDataSchema });
 
-export const shutdownEventSchema = z.object({ reconnectAfterMs: z.number().finite().min(0) });
+export const shutdownEventSchema = z.object({ reconnectAfterMs: z.number().check(z.minimum(0)) });
 
 export type ValidJoinResult = z.infer<typeof joinResultSchema>;

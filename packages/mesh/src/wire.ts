@@ -1,5 +1,5 @@
 import { peerIdSchema } from '@conclave/protocol';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { meshLimits } from './limits';
 
 /**
@@ -27,19 +27,21 @@ export type DecodeResult =
   | { readonly ok: true; readonly envelope: Envelope }
   | { readonly ok: false; readonly reason: WireDropReason };
 
-const probeNumber = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 31);
+const probeNumber = z.int().check(z.minimum(0), z.maximum(2 ** 31));
 
 const present = (value: unknown) => value !== undefined;
 
 /** zod schema of {@link Envelope}: strict objects, bounded lists. */
 export const envelopeSchema = z.discriminatedUnion('ch', [
-  z.strictObject({ ch: z.literal('election'), msg: z.unknown().refine(present, 'msg is required') }),
-  z.strictObject({ ch: z.literal('app'), payload: z.unknown().refine(present, 'payload is required') }),
-  z.strictObject({ ch: z.literal('links'), peers: z.array(peerIdSchema).max(meshLimits.maxPeers) }),
+  z.strictObject({ ch: z.literal('election'), msg: z.unknown().check(z.refine(present, 'msg is required')) }),
+  z.strictObject({
+    ch: z.literal('app'),
+    payload: z.unknown().check(z.refine(present, 'payload is required')),
+  }),
+  z.strictObject({
+    ch: z.literal('links'),
+    peers: z.array(peerIdSchema).check(z.maxLength(meshLimits.maxPeers)),
+  }),
   z.strictObject({ ch: z.literal('bye') }),
   z.strictObject({ ch: z.literal('ping'), n: probeNumber }),
   z.strictObject({ ch: z.literal('pong'), n: probeNumber }),

@@ -1,23 +1,26 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { limits, peerIdPattern, roomNamePattern } from './limits';
+import './zod-english';
 
-export const peerIdSchema = z.string().regex(peerIdPattern, 'peer ids are 32 lowercase hex characters');
+export const peerIdSchema = z
+  .string()
+  .check(z.regex(peerIdPattern, 'peer ids are 32 lowercase hex characters'));
 export const roomNameSchema = z
   .string()
-  .regex(roomNamePattern, 'room names are 1-64 letters, digits, ".", "-" or "_"');
+  .check(z.regex(roomNamePattern, 'room names are 1-64 letters, digits, ".", "-" or "_"'));
 
 /** JSON object payloads of at most {@link limits.signalDataMaxBytes} once serialized. */
-export const signalDataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((value) => jsonSize(value) <= limits.signalDataMaxBytes, {
+export const signalDataSchema = z.record(z.string(), z.unknown()).check(
+  z.refine((value) => jsonSize(value) <= limits.signalDataMaxBytes, {
     message: `signal data must serialize to at most ${limits.signalDataMaxBytes} bytes`,
-  });
+  }),
+);
 
 export const joinRequestSchema = z.strictObject({
   room: roomNameSchema,
-  secret: z.string().min(1).max(limits.secretMaxLength).optional(),
+  secret: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.secretMaxLength))),
   /** The token from an earlier join ack: rejoin with the same id after a reconnect. */
-  resume: z.string().min(1).max(limits.resumeTokenMaxLength).optional(),
+  resume: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.resumeTokenMaxLength))),
 });
 
 export const signalRequestSchema = z.strictObject({

@@ -49,3 +49,11 @@ describe('jsonSize', () => {
     expect(jsonSize(10n)).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe('error messages', () => {
+  it('are English sentences, not zod/mini\'s bare "Invalid input"', () => {
+    const parsed = joinRequestSchema.safeParse({ room: 'lobby', secret: '' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/too small/i);
+  });
+});

@@ -1,5 +1,5 @@
 import type { PeerId } from '@conclave/election';
-import type { ZodType } from 'zod';
+import { type core, safeParse } from 'zod/mini';
 import { type RemoteErrorInfo, SharedWorkUsageError } from './errors';
 import { throughJson } from './json';
 import { sharedWorkLimits as limits } from './limits';
@@ -26,8 +26,11 @@ export type CallHandler<A = unknown, R = unknown> = (args: A, ctx: CallContext) 
 
 /** Options of {@link LeaderWork.serve}. */
 export interface ServeOptions<A> {
-  /** Validates the arguments before the handler runs; a failure answers `invalid-request`. */
-  args?: ZodType<A>;
+  /**
+   * Validates the arguments before the handler runs; a failure answers `invalid-request`. Any zod 4 schema
+   * (`zod` or `zod/mini`).
+   */
+  args?: core.$ZodType<A>;
 }
 
 /** An answer to a call, without the channel tag. */
@@ -35,7 +38,7 @@ export type CallAnswer = Outgoing<ResultMessage> | Outgoing<FailureMessage>;
 
 interface Registered {
   readonly handler: CallHandler<unknown, unknown>;
-  readonly args: ZodType | undefined;
+  readonly args: core.$ZodType | undefined;
 }
 
 /**
@@ -123,7 +126,7 @@ export class CallServer {
     }
     let args: unknown = call.args;
     if (registered.args !== undefined) {
-      const parsed = registered.args.safeParse(call.args);
+      const parsed = safeParse(registered.args, call.args);
       if (!parsed.success) {
         answer(fail('invalid-request', `invalid arguments: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
         return;

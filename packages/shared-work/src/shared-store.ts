@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import { type core, safeParse } from 'zod/mini';
 import { SharedWorkUsageError } from './errors';
 import { sharedWorkLimits as limits } from './limits';
 
@@ -25,7 +25,7 @@ export type OfferOutcome = 'accepted' | 'stale' | 'invalid' | 'full';
 
 interface Slot {
   entry: SharedEntry<unknown> | undefined;
-  schema: ZodType | undefined;
+  schema: core.$ZodType | undefined;
   /** Whether the app asked for this name (then its schema, if any, is known). */
   claimed: boolean;
   readonly listeners: Set<(entry: SharedEntry<unknown>) => void>;
@@ -51,7 +51,7 @@ export class SharedStore {
    * Claims `name` for the app with an optional schema. Throws {@link SharedWorkUsageError}: an invalid
    * name, too many names, or a second claim with a different schema.
    */
-  claim(name: string, schema: ZodType | undefined): void {
+  claim(name: string, schema: core.$ZodType | undefined): void {
     if (typeof name !== 'string' || name.length < 1 || name.length > limits.maxNameLength) {
       throw new SharedWorkUsageError(
         'invalid-argument',
@@ -78,7 +78,7 @@ export class SharedStore {
     slot.claimed = true;
     slot.schema = schema;
     if (slot.entry !== undefined && schema !== undefined) {
-      const parsed = schema.safeParse(slot.entry.value);
+      const parsed = safeParse(schema, slot.entry.value);
       slot.entry = parsed.success ? { ...slot.entry, value: parsed.data } : undefined;
     }
   }
@@ -91,7 +91,7 @@ export class SharedStore {
   validate(name: string, value: unknown): { value: unknown } | undefined {
     const schema = this.slots.get(name)?.schema;
     if (schema === undefined) return { value };
-    const parsed = schema.safeParse(value);
+    const parsed = safeParse(schema, value);
     return parsed.success ? { value: parsed.data } : undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { core } from 'zod/mini';
 import type { Channel } from './channel';
 import { NotLeaderError, SharedWorkUsageError } from './errors';
 import { throughJson } from './json';
@@ -12,9 +12,9 @@ export interface SharedOptions<T> {
   /**
    * Validates every value, published here or received: received values that fail are dropped (and
    * counted as invalid), a publish that fails throws. Use a plain validating schema (no transforms):
-   * what crosses the wire is the published value.
+   * what crosses the wire is the published value. Any zod 4 schema (`zod` or `zod/mini`).
    */
-  schema?: ZodType<T>;
+  schema?: core.$ZodType<T>;
 }
 
 /** Options of {@link SharedValue.publish}. */

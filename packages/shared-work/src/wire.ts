@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { jsonSize } from './json';
 import { sharedWorkLimits as limits } from './limits';
 
@@ -9,12 +9,12 @@ import { sharedWorkLimits as limits } from './limits';
 export const sharedWorkChannel = 'conclave/shared-work@1';
 
 const channel = z.literal(sharedWorkChannel);
-const id = z.string().min(1).max(limits.maxIdLength);
-const name = z.string().min(1).max(limits.maxNameLength);
-const peerId = z.string().min(1).max(limits.maxPeerIdLength);
-const term = z.int().min(0);
-const version = z.int().min(1);
-const text = z.string().max(limits.maxErrorTextLength);
+const id = z.string().check(z.minLength(1), z.maxLength(limits.maxIdLength));
+const name = z.string().check(z.minLength(1), z.maxLength(limits.maxNameLength));
+const peerId = z.string().check(z.minLength(1), z.maxLength(limits.maxPeerIdLength));
+const term = z.int().check(z.minimum(0));
+const version = z.int().check(z.minimum(1));
+const text = z.string().check(z.maxLength(limits.maxErrorTextLength));
 
 /** Codes a leader (or a peer it thought was leader) answers a call with. */
 export const callFailureCodes = [
@@ -53,10 +53,14 @@ const failureMessage = z.strictObject({
   term,
   code: z.enum(callFailureCodes),
   message: text,
-  leaderId: peerId.optional(),
-  remote: z
-    .strictObject({ name: text, message: text, code: z.union([z.string().max(128), z.number()]).optional() })
-    .optional(),
+  leaderId: z.optional(peerId),
+  remote: z.optional(
+    z.strictObject({
+      name: text,
+      message: text,
+      code: z.optional(z.union([z.string().check(z.maxLength(128)), z.number()])),
+    }),
+  ),
 });
 
 /**
@@ -70,7 +74,7 @@ const stateMessage = z.strictObject({
   term,
   version,
   value: z.unknown(),
-  sync: id.optional(),
+  sync: z.optional(id),
 });
 
 /** "Send me every shared value you hold" — a new leader catching up, or a follower that found its leader. */
@@ -81,7 +85,7 @@ const syncEndMessage = z.strictObject({
   ch: channel,
   kind: z.literal('sync-end'),
   nonce: id,
-  count: z.int().min(0).max(limits.maxSharedNames),
+  count: z.int().check(z.minimum(0), z.maximum(limits.maxSharedNames)),
 });
 
 /** Every payload shared-work sends, discriminated by `kind`. */

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import {
   createLeaderWork,
   type LeaderWork,
@@ -216,6 +217,16 @@ describe('shared', () => {
     expect(work('b').stats().invalid).toBe(invalidBefore + 1);
     b.deliver('a', state('s', 1, 2, { n: 2 }));
     expect(work('b').shared('s').get()?.value).toEqual({ n: 2 });
+  });
+
+  it('takes a zod/mini schema as well as a classic one, and infers its value type', () => {
+    const { network, work } = room(['a', 'b']);
+    network.setLeader('a', 1);
+    const schema = zm.object({ n: zm.int().check(zm.minimum(0)) });
+    const shared = work('a').shared('mini', { schema });
+    expect(() => shared.publish({ n: -1 })).toThrow(SharedWorkUsageError);
+    expect(shared.publish({ n: 3 }).value.n).toBe(3);
+    expectTypeOf(shared.get()).toEqualTypeOf<SharedEntry<{ n: number }> | undefined>();
   });
 
   it('checks a value that arrived before its schema was known once the app asks for it', () => {

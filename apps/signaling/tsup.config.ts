@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../scripts/package-build';
+
+export default defineConfig(
+  packageBuild({ entry: { index: 'src/index.ts', cli: 'src/main.ts' }, platform: 'node' }),
+);

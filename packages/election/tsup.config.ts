@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../scripts/package-build';
+
+export default defineConfig(
+  packageBuild({
+    entry: { index: 'src/index.ts', 'simulation/index': 'src/simulation/index.ts' },
+    platform: 'neutral',
+  }),
+);

@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../scripts/package-build';
+
+export default defineConfig(packageBuild({ entry: { index: 'src/index.ts' }, platform: 'neutral' }));

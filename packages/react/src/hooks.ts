@@ -1,0 +1,91 @@
+import type { Role } from '@conclave/election';
+import type { CallOptions, LeaderTask, SharedEntry, SharedOptions } from '@conclave/shared-work';
+import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useRoom } from './conclave-room';
+
+/** Who leads, as this tab sees it. Before the join completes: a follower of nobody, term 0. */
+export interface Leadership {
+  readonly role: Role;
+  readonly leaderId: string | undefined;
+  readonly term: number;
+  readonly isLeader: boolean;
+}
+
+const noLeadership: Leadership = { role: 'follower', leaderId: undefined, term: 0, isLeader: false };
+const noSubscription = () => () => {};
+
+/** The room's leadership, re-rendering when it changes (not on every other room change). */
+export function useLeadership(): Leadership {
+  const { room } = useRoom();
+  const last = useRef<Leadership>(noLeadership);
+  const read = useCallback((): Leadership => {
+    if (room === undefined) return noLeadership;
+    const { role, leaderId, term } = room.snapshot();
+    const previous = last.current;
+    if (previous.role === role && previous.leaderId === leaderId && previous.term === term) return previous;
+    last.current = { role, leaderId, term, isLeader: role === 'leader' };
+    return last.current;
+  }, [room]);
+  // Room methods need their `this`: never pass room.subscribe unbound.
+  const subscribe = useCallback(
+    (listener: () => void) => (room === undefined ? () => {} : room.subscribe(listener)),
+    [room],
+  );
+  return useSyncExternalStore(subscribe, read, read);
+}
+
+/** A shared value and the way to publish it (the leader publishes; anyone else's publish throws). */
+export interface SharedState<T> {
+  /** The newest value accepted, with its term and version; undefined before any. */
+  readonly entry: SharedEntry<T> | undefined;
+  /** Publishes a new value (leader only); throws like `SharedValue.publish`, or when not joined yet. */
+  readonly publish: (value: T, options?: { term?: number }) => SharedEntry<T>;
+}
+
+/**
+ * The room's shared value `name`, validated with `options.schema` (any zod 4 schema), re-rendering on
+ * every accepted value. Throws `SharedWorkUsageError` for a bad name or a second, different schema.
+ */
+export function useShared<T = unknown>(name: string, options?: SharedOptions<T>): SharedState<T> {
+  const { room } = useRoom();
+  const shared = room?.shared<T>(name, options);
+  const read = useCallback(() => shared?.get(), [shared]);
+  const entry = useSyncExternalStore(shared?.subscribe ?? noSubscription, read, read);
+  const publish = useCallback(
+    (value: T, publishOptions?: { term?: number }): SharedEntry<T> => {
+      if (shared === undefined) throw new Error(`cannot publish "${name}": the room is not joined`);
+      return shared.publish(value, publishOptions);
+    },
+    [shared, name],
+  );
+  return { entry, publish };
+}
+
+/**
+ * Runs `task` whenever this tab leads (see `Room.runWhileLeader`): its `signal` aborts when the
+ * leadership ends or the component unmounts. The newest `task` is used; changing it does not restart a run.
+ */
+export function useRunWhileLeader(task: LeaderTask): void {
+  const { room } = useRoom();
+  const latest = useRef(task);
+  latest.current = task;
+  useEffect(() => {
+    if (room === undefined) return;
+    return room.runWhileLeader((context) => latest.current(context));
+  }, [room]);
+}
+
+/** Calls a method on the leader (see `Room.callLeader`); rejects when the room is not joined. */
+export type CallLeader = <T = unknown>(method: string, args?: unknown, options?: CallOptions) => Promise<T>;
+
+/** A stable function that calls the leader of the enclosing room. */
+export function useCallLeader(): CallLeader {
+  const { room } = useRoom();
+  return useCallback<CallLeader>(
+    <T = unknown>(method: string, args?: unknown, options?: CallOptions): Promise<T> =>
+      room === undefined
+        ? Promise.reject(new Error(`cannot call "${method}": the room is not joined`))
+        : room.callLeader<T>(method, args, options),
+    [room],
+  );
+}

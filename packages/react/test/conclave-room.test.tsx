@@ -1,0 +1,135 @@
+import { JoinRoomError, type JoinRoomOptions, type Room, type RoomSnapshot } from '@conclave/mesh';
+import { act, StrictMode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConclaveReactError, ConclaveRoom, useLeadership, useRoom } from '../src';
+
+// React only runs effects synchronously inside act() in an environment that says it is a test.
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** A fake room: a snapshot the test changes, subscribers it tells, and a count of leaves. */
+function fakeRoom(id: string) {
+  let snapshot = { selfId: id, role: 'follower', leaderId: undefined, term: 0 } as unknown as RoomSnapshot;
+  const listeners = new Set<() => void>();
+  // Methods use `this`, like the real Room's class methods: a hook that calls them unbound fails.
+  const room = {
+    id,
+    listeners,
+    snapshot: () => snapshot,
+    subscribe(this: { listeners: Set<() => void> }, listener: () => void) {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    },
+    leave: vi.fn(async () => {}),
+  };
+  return {
+    room: room as unknown as Room,
+    leave: room.leave,
+    lead(term: number) {
+      snapshot = { ...snapshot, role: 'leader', leaderId: id, term } as RoomSnapshot;
+      for (const listener of listeners) listener();
+    },
+  };
+}
+
+const options: JoinRoomOptions = { signalingUrl: 'http://127.0.0.1:1', room: 'lobby' };
+let root: Root | undefined;
+afterEach(() => {
+  act(() => root?.unmount());
+  root = undefined;
+});
+
+function render(node: React.ReactNode) {
+  const container = document.createElement('div');
+  root = createRoot(container);
+  act(() => root?.render(node));
+  return container;
+}
+
+function Status() {
+  const state = useRoom();
+  const { role, term, isLeader } = useLeadership();
+  return (
+    <p>
+      {state.status}/{state.error?.code ?? '-'}/{role}/{term}/{String(isLeader)}
+    </p>
+  );
+}
+
+/** Lets the join promise settle and the scheduled leave (a macrotask) run. */
+const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+
+describe('ConclaveRoom', () => {
+  it('joins once under StrictMode and leaves that one room on unmount', async () => {
+    const fake = fakeRoom('a');
+    const join = vi.fn(async () => fake.room);
+    const container = render(
+      <StrictMode>
+        <ConclaveRoom options={options} join={join}>
+          <Status />
+        </ConclaveRoom>
+      </StrictMode>,
+    );
+    await settle();
+    expect(join).toHaveBeenCalledTimes(1);
+    expect(fake.leave).not.toHaveBeenCalled();
+    expect(container.textContent).toBe('joined/-/follower/0/false');
+    act(() => fake.lead(3));
+    expect(container.textContent).toBe('joined/-/leader/3/true');
+    act(() => root?.unmount());
+    root = undefined;
+    await settle();
+    expect(fake.leave).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a room whose join completes after the unmount', async () => {
+    const fake = fakeRoom('a');
+    let finish: (room: Room) => void = () => {};
+    const join = vi.fn(() => new Promise<Room>((resolve) => (finish = resolve)));
+    render(
+      <StrictMode>
+        <ConclaveRoom options={options} join={join}>
+          <Status />
+        </ConclaveRoom>
+      </StrictMode>,
+    );
+    act(() => root?.unmount());
+    root = undefined;
+    await settle();
+    await act(async () => finish(fake.room));
+    expect(join).toHaveBeenCalledTimes(1);
+    expect(fake.leave).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a failed join with its JoinRoomError code instead of throwing', async () => {
+    const join = vi.fn(async () => {
+      throw new JoinRoomError('room-full', 'the room is full');
+    });
+    const container = render(
+      <ConclaveRoom options={options} join={join}>
+        <Status />
+      </ConclaveRoom>,
+    );
+    await settle();
+    expect(container.textContent).toBe('failed/room-full/follower/0/false');
+  });
+
+  it('throws a typed error for options without a room, and for hooks outside a ConclaveRoom', () => {
+    const codeOf = (node: React.ReactNode) => {
+      const container = document.createElement('div');
+      const own = createRoot(container);
+      try {
+        act(() => own.render(node));
+      } catch (error) {
+        return error instanceof ConclaveReactError ? error.code : error;
+      } finally {
+        act(() => own.unmount());
+      }
+      return 'rendered';
+    };
+    expect(codeOf(<ConclaveRoom options={{ signalingUrl: 'http://x' } as JoinRoomOptions} />)).toBe(
+      'invalid-options',
+    );
+    expect(codeOf(<Status />)).toBe('no-room');
+  });
+});

@@ -1,0 +1,86 @@
+import type { Room, RoomSnapshot } from '@conclave/mesh';
+import type { LeaderTask, SharedEntry } from '@conclave/shared-work';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConclaveRoom, useCallLeader, useRunWhileLeader, useShared } from '../src';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** A joined fake room with one shared value, recorded leader tasks and a callLeader spy. */
+function fakeRoom() {
+  let entry: SharedEntry<number> | undefined;
+  const listeners = new Set<(entry: SharedEntry<number>) => void>();
+  const handle = {
+    get: () => entry,
+    subscribe: (listener: (entry: SharedEntry<number>) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    publish: (value: number) => {
+      entry = { value, term: 1, version: (entry?.version ?? 0) + 1 };
+      for (const listener of listeners) listener(entry);
+      return entry;
+    },
+  };
+  const tasks: LeaderTask[] = [];
+  const unregister = vi.fn();
+  const room = {
+    id: 'a',
+    snapshot: () => ({ role: 'follower', leaderId: undefined, term: 0 }) as unknown as RoomSnapshot,
+    subscribe: () => () => {},
+    leave: vi.fn(async () => {}),
+    shared: vi.fn(() => handle),
+    runWhileLeader: vi.fn((task: LeaderTask) => {
+      tasks.push(task);
+      return unregister;
+    }),
+    callLeader: vi.fn(async (method: string, args: unknown) => ({ method, args })),
+  };
+  return { room: room as unknown as Room, spies: room, handle, tasks, unregister };
+}
+
+let root: Root | undefined;
+afterEach(() => {
+  act(() => root?.unmount());
+  root = undefined;
+});
+const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+
+describe('hooks', () => {
+  it('useShared re-renders with every accepted value; useRunWhileLeader registers once and uses the newest task', async () => {
+    const fake = fakeRoom();
+    const runs: string[] = [];
+    let call: ReturnType<typeof useCallLeader> | undefined;
+    function Counter({ label }: { label: string }) {
+      const { entry } = useShared<number>('counter');
+      useRunWhileLeader(() => {
+        runs.push(label);
+      });
+      call = useCallLeader();
+      return <p>{entry?.value ?? 'none'}</p>;
+    }
+    const container = document.createElement('div');
+    root = createRoot(container);
+    const view = (label: string) => (
+      <ConclaveRoom options={{ signalingUrl: 'http://127.0.0.1:1', room: 'r' }} join={async () => fake.room}>
+        <Counter label={label} />
+      </ConclaveRoom>
+    );
+    act(() => root?.render(view('first')));
+    await settle();
+    expect(container.textContent).toBe('none');
+    act(() => fake.handle.publish(7));
+    expect(container.textContent).toBe('7');
+
+    act(() => root?.render(view('second')));
+    expect(fake.spies.runWhileLeader).toHaveBeenCalledTimes(1);
+    fake.tasks[0]?.({ signal: new AbortController().signal, term: 1 } as Parameters<LeaderTask>[0]);
+    expect(runs).toEqual(['second']);
+
+    await expect(call?.('add', 2)).resolves.toEqual({ method: 'add', args: 2 });
+    act(() => root?.unmount());
+    root = undefined;
+    expect(fake.unregister).toHaveBeenCalledTimes(1);
+  });
+});
