@@ -12,9 +12,13 @@ const graceMs = 15_000;
  * overruns its deadline (then it is killed).
  */
 export function runJoinStorm(settings: StormSettings): Promise<StormReport> {
-  const child = spawn(process.execPath, ['--import', 'tsx', attacker, JSON.stringify(settings)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=conclave-source', '--import', 'tsx', attacker, JSON.stringify(settings)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

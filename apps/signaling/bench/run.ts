@@ -52,7 +52,13 @@ function ask<R extends { type: string }>(child: ChildProcess, request: object | 
 
 async function step(clients: number) {
   const server = fork(here('./server-process.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_SERVER_ARGS?.split(' ') ?? [])],
+    execArgv: [
+      '--conditions=conclave-source',
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_SERVER_ARGS?.split(' ') ?? []),
+    ],
   });
   const { url } = await ask<Extract<ServerReport, { type: 'listening' }>>(server, undefined, 'listening');
   const measure = () =>
@@ -65,7 +71,7 @@ async function step(clients: number) {
 
   const rooms = Array.from({ length: clients / roomSize }, (_, n) => `bench-${n}`);
   const workers = Array.from({ length: workerCount }, () =>
-    fork(here('./client-worker.ts'), [], { execArgv: ['--import', 'tsx'] }),
+    fork(here('./client-worker.ts'), [], { execArgv: ['--conditions=conclave-source', '--import', 'tsx'] }),
   );
   const connectStarted = performance.now();
   const ready = await Promise.all(

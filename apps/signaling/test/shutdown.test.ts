@@ -68,7 +68,7 @@ const mainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** Runs the CLI with tsx; resolves with the process once it printed its URL. */
 async function startCli(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainPath], {
+  const child = spawn(process.execPath, ['--conditions=conclave-source', '--import', 'tsx', mainPath], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -105,10 +105,14 @@ describe('CLI', () => {
   });
 
   it('refuses invalid configuration with a clear message and exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', mainPath, '--room-capacity', 'lots'], {
-      env: { ...process.env, PORT: '99999' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=conclave-source', '--import', 'tsx', mainPath, '--room-capacity', 'lots'],
+      {
+        env: { ...process.env, PORT: '99999' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString();

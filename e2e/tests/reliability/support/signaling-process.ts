@@ -64,7 +64,7 @@ export async function spawnSignaling(settings: Record<string, string> = {}): Pro
 
 /** Spawns the CLI and resolves once it printed its URL (it listens by then). */
 function launch(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+  const child = spawn(process.execPath, ['--conditions=conclave-source', '--import', 'tsx', cli], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
