@@ -123,7 +123,7 @@ export class Mesh {
       options.transports ?? (options.createLink ? [webRtcTransport(options.createLink)] : []);
     for (const transport of this.#transports) {
       this.#cleanups.push(
-        transport.onReachable.add((peer) => this.#reachable(peer, transport)),
+        transport.onReachable.add((peer, asked) => this.#reachable(peer, transport, asked)),
         transport.onGone.add((peer) => this.#gone(peer)),
       );
     }
@@ -272,6 +272,7 @@ export class Mesh {
     this.#clock.clearTimeout(this.#reportTimer);
     this.#clock.clearTimeout(this.#pingTimer);
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    for (const transport of this.#transports) transport.close();
     for (const entry of [...this.#entries.values()]) {
       this.#clearRetry(entry);
       entry.probe.reset();
@@ -395,11 +396,14 @@ export class Mesh {
     this.#createLink(entry, transport, newSession());
   }
 
-  /** A transport now reaches `peer`: a peer waiting for (or negotiating) a WebRTC link moves to it. */
-  #reachable(peer: PeerId, transport: Transport): void {
+  /**
+   * A transport now reaches `peer`: a peer waiting for (or negotiating) a WebRTC link moves to it; one whose
+   * WebRTC link is open stays, unless the peer itself opened a link through the transport (`asked`).
+   */
+  #reachable(peer: PeerId, transport: Transport, asked: boolean): void {
     const entry = this.#entries.get(peer);
     if (this.#closed || !entry?.inRoom || this.#transportFor(peer) !== transport) return;
-    if (entry.link && (entry.opened || entry.transport === transport)) return;
+    if (entry.link && (entry.transport === transport || (entry.opened && !asked))) return;
     this.#dropLink(entry, 'replaced');
     this.#clearRetry(entry);
     entry.attempts = 0;

@@ -1,4 +1,5 @@
 import type { PeerId } from '@conclave/election';
+import { z } from 'zod/mini';
 import type { LinkFactory } from './link';
 import { Listeners } from './listeners';
 
@@ -22,12 +23,29 @@ export interface Transport {
   reaches(peer: PeerId): boolean;
   /** Opens a link to `peer`; `initiator` is the lower id of the pair (used by negotiated transports). */
   readonly createLink: LinkFactory;
-  /** `peer` became reachable (the mesh may move it to this transport). */
-  readonly onReachable: Listeners<[peer: PeerId]>;
+  /**
+   * `peer` became reachable (the mesh links it through this transport unless a link through another is
+   * open already), or, with `asked`, `peer` opened its link through this transport (the mesh follows: both
+   * sides of a pair must use one transport).
+   */
+  readonly onReachable: Listeners<[peer: PeerId, asked: boolean]>;
   /** `peer`'s tab is gone for certain (crashed, closed, killed). */
   readonly onGone: Listeners<[peer: PeerId]>;
   /** Stops discovery and destroys what is left. */
   close(): void;
+}
+
+const transportsSchema = z.array(z.enum(transportKinds)).check(
+  z.minLength(1),
+  z.maxLength(transportKinds.length),
+  z.refine((kinds) => new Set(kinds).size === kinds.length),
+);
+
+/** The `transports` option, validated (default `['local', 'webrtc']`); undefined when invalid. */
+export function parseTransports(value: unknown): readonly TransportKind[] | undefined {
+  if (value === undefined) return transportKinds;
+  const parsed = transportsSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The WebRTC adapter: the given (simple-peer) link factory, which reaches every peer signaling lists. */
