@@ -1,0 +1,177 @@
+import type { Page } from '@playwright/test';
+import { expectOneLeader } from '../support/agreement';
+import { crashLeaderAndAgree } from '../support/failover';
+import { recordAgreement, recordNote } from '../support/measure';
+import { clickButton, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
+import { expect, test } from '../support/test';
+
+/** How each peer in a tab's peer list is linked, sorted (`local`, `webrtc`, or `none` while unlinked). */
+async function transportsOf(page: Page): Promise<string[]> {
+  const items = page.getByTestId('peer-list').locator('li');
+  return (await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-transport') ?? ''))).sort();
+}
+
+async function expectTransports(pages: readonly Page[], expected: readonly string[]): Promise<void> {
+  for (const page of pages) await expect.poll(() => transportsOf(page)).toEqual([...expected].sort());
+}
+
+/** What the local transport says about crash notice (`web-locks` or `heartbeats`). */
+async function crashNotice(page: Page): Promise<string | undefined> {
+  return page.evaluate(
+    () => (window as { conclave?: import('@conclave/mesh').Room }).conclave?.stats().local?.crashNotice,
+  );
+}
+
+test.describe('same browser, local transport (BroadcastChannel)', () => {
+  test('tabs elect over local links, and a newcomer follows the sitting leader', async ({
+    context,
+    signaling,
+  }, testInfo) => {
+    const url = roomUrl(signaling.url, uniqueRoom(testInfo.title), 'default');
+    const pages = await openTabs(context, url, 3);
+    const sitting = await expectOneLeader(pages);
+    await expectTransports(pages, ['local', 'local']);
+    expect(await crashNotice(pages[0]!)).toBe('web-locks');
+
+    const openedAt = Date.now();
+    const [newcomer] = await openTabs(context, url, 1);
+    const all = [...pages, newcomer!];
+    expect(await expectOneLeader(all)).toEqual(sitting);
+    await recordAgreement(
+      testInfo,
+      'local: late tab opened to following the sitting leader',
+      [newcomer!],
+      sitting.leaderId,
+      openedAt,
+    );
+    await expectTransports(all, ['local', 'local', 'local']);
+  });
+
+  test('the leader closes, then the new one yields: the others agree each time, higher term', async ({
+    context,
+    signaling,
+  }, testInfo) => {
+    const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title), 'default'), 4);
+    const before = await expectOneLeader(pages);
+    const leaderPage = pages[before.leaderIndex]!;
+    const survivors = pages.filter((page) => page !== leaderPage);
+    const closedAt = Date.now();
+    await leaderPage.close();
+    const after = await expectOneLeader(survivors);
+    await recordAgreement(
+      testInfo,
+      'local: leader tab closed to all following a new leader',
+      survivors,
+      after.leaderId,
+      closedAt,
+    );
+    expect(after.leaderId).not.toBe(before.leaderId);
+    expect(after.term).toBeGreaterThan(before.term);
+
+    const yielder = survivors[after.leaderIndex]!;
+    const yieldedAt = Date.now();
+    await clickButton(yielder, 'yield');
+    const yielded = await expectOneLeader(survivors);
+    await recordAgreement(
+      testInfo,
+      'local: Yield clicked to all following a new leader',
+      survivors,
+      yielded.leaderId,
+      yieldedAt,
+    );
+    expect(yielded.leaderId).not.toBe(after.leaderId);
+    expect(yielded.term).toBeGreaterThan(after.term);
+  });
+
+  test('the leader crashes: its Web Lock tells the others at once, and they agree on a new leader', async ({
+    context,
+    signaling,
+  }, testInfo) => {
+    const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title), 'default'), 4);
+    const before = await expectOneLeader(pages);
+    const { survivors, leaderPage } = await crashLeaderAndAgree(
+      testInfo,
+      pages,
+      before,
+      'local: leader tab crashed to all following a new leader',
+    );
+    // The crashed tab is gone from every view (not merely out-voted): a full mesh of the survivors.
+    await expectOneLeader(survivors, { fullMesh: true });
+    await leaderPage.close();
+  });
+
+  test('without Web Locks the local transport says heartbeats, and a crashed leader is still replaced', async ({
+    browser,
+    signaling,
+  }, testInfo) => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      // An old browser, or an insecure origin: no Web Locks.
+      delete (Navigator.prototype as { locks?: unknown }).locks;
+    });
+    const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title), 'default'), 3);
+    const before = await expectOneLeader(pages);
+    await expectTransports(pages, ['local', 'local']);
+    expect(await crashNotice(pages[0]!)).toBe('heartbeats');
+    await crashLeaderAndAgree(
+      testInfo,
+      pages,
+      before,
+      'local, no Web Locks: leader tab crashed to all following a new leader',
+    );
+    await context.close();
+  });
+});
+
+test('transports=webrtc still meshes tabs of one browser context over WebRTC', async ({
+  context,
+  signaling,
+}, testInfo) => {
+  const pages = await openTabs(context, roomUrl(signaling.url, uniqueRoom(testInfo.title), 'webrtc'), 3);
+  await expectOneLeader(pages);
+  await expectTransports(pages, ['webrtc', 'webrtc']);
+});
+
+test('a mixed room: two browser profiles of three tabs each, local inside, WebRTC between; one leader, failover in either', async ({
+  browser,
+  signaling,
+}, testInfo) => {
+  const url = roomUrl(signaling.url, uniqueRoom(testInfo.title), 'default');
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  const groups = [await openTabs(contexts[0]!, url, 3), await openTabs(contexts[1]!, url, 3)];
+  let pages = groups.flat();
+  const groupOf = (page: Page) => (groups[0]!.includes(page) ? 0 : 1);
+  const first = await expectOneLeader(pages);
+  await expectTransports(pages, ['local', 'local', 'webrtc', 'webrtc', 'webrtc']);
+
+  // Crash the leader, then close whoever leads next; the survivors agree each time.
+  const crashedGroup = groupOf(pages[first.leaderIndex]!);
+  const crashed = await crashLeaderAndAgree(
+    testInfo,
+    pages,
+    first,
+    'mixed: leader tab crashed to all following a new leader',
+  );
+  pages = crashed.survivors;
+  const second = crashed.after;
+  const closing = pages[second.leaderIndex]!;
+  const closedGroup = groupOf(closing);
+  pages = pages.filter((page) => page !== closing);
+  const closedAt = Date.now();
+  await closing.close();
+  const third = await expectOneLeader(pages);
+  await recordAgreement(
+    testInfo,
+    'mixed: leader tab closed to all following a new leader',
+    pages,
+    third.leaderId,
+    closedAt,
+  );
+  expect(third.term).toBeGreaterThan(second.term);
+  recordNote(
+    testInfo,
+    'groups',
+    `crashed a leader of profile ${crashedGroup}, closed a leader of profile ${closedGroup}`,
+  );
+  for (const context of contexts) await context.close();
+});
