@@ -1,77 +1,17 @@
 import type { Clock, ElectionWireMessage, PeerId } from '@conclave/election';
 import { CandidateFilter } from './candidate-filter';
-import type { FaultTable, PeerFault } from './fault-injector';
 import { admitInbound } from './inbound';
 import { type MeshTimings, meshLimits, meshTimings } from './limits';
-import type { Link, LinkFactory, LinkState } from './link';
-import { LinkProbe } from './link-probe';
+import type { Link } from './link';
 import { type LinkSignal, newSession, parseLinkSignal, type SimplePeerSignal } from './link-signal';
 import { Listeners } from './listeners';
 import { type MeshCounters, type MeshStats, newMeshCounters, snapshotCounters } from './mesh-stats';
-import { TokenBucket } from './token-bucket';
-import { type Transport, type TransportKind, webRtcTransport } from './transport';
+import type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
+import { newPeerEntry, type PeerEntry } from './peer-entry';
+import { type Transport, webRtcTransport } from './transport';
 import { type Envelope, encodeEnvelope } from './wire';
 
-export interface MeshOptions {
-  readonly selfId: PeerId;
-  /**
-   * The transports, in order of preference: a peer is linked through the first that reaches it. Default:
-   * WebRTC through `createLink`.
-   */
-  readonly transports?: readonly Transport[] | undefined;
-  /** Shorthand for `transports: [webRtcTransport(createLink)]`. */
-  readonly createLink?: LinkFactory | undefined;
-  /** Relays link signals through the signaling server (best effort; a lost signal ends in a retry). */
-  readonly sendSignal: (to: PeerId, data: LinkSignal) => void;
-  readonly clock: Clock;
-  /** The fault table, when fault injection is enabled. */
-  readonly faults?: FaultTable | undefined;
-  readonly timings?: Partial<MeshTimings> | undefined;
-  /** Most peers this tab keeps links with (default {@link meshLimits.maxPeers}). */
-  readonly maxPeers?: number | undefined;
-}
-
-/** One peer as the mesh knows it. */
-export interface MeshPeer {
-  readonly id: PeerId;
-  /** `connecting` while a link is wanted (negotiating, or waiting for its offer or retry); `closed` only briefly. */
-  readonly link: LinkState;
-  /** Whether signaling lists it in the room. */
-  readonly inRoom: boolean;
-  /** The peers it last reported being linked to. */
-  readonly links: readonly PeerId[];
-  readonly fault: PeerFault | undefined;
-  /** The transport of its current link, if any. */
-  readonly transport: TransportKind | undefined;
-}
-
-/** Why a link went away, for the timeline: `bye`, `peer-left`, `replaced`, `timeout`, `left`, or the link's own reason. */
-export type LinkClosedReason = string;
-
-interface Entry {
-  readonly id: PeerId;
-  readonly initiator: boolean;
-  inRoom: boolean;
-  link: Link | undefined;
-  /** The link attempt `link` belongs to (WebRTC only). */
-  session: string | undefined;
-  /** The transport `link` goes through. */
-  transport: Transport | undefined;
-  startedAt: number;
-  openTimer: unknown;
-  retryTimer: unknown;
-  attempts: number;
-  /** Non-initiator: signals of a session whose offer has not arrived yet (bounded). */
-  pendingSession: string | undefined;
-  pendingSignals: SimplePeerSignal[];
-  /** Whether `link` has opened. */
-  opened: boolean;
-  /** Round-trip sampling and the liveness probe (after signaling said `peer-left`). */
-  readonly probe: LinkProbe;
-  reported: readonly PeerId[];
-  readonly inbound: TokenBucket;
-  lastLinkRequestAt: number;
-}
+export type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
 
 /**
  * The data-channel mesh of one tab: one {@link Link} per peer in the room, created by the lower id of each
@@ -93,7 +33,7 @@ export class Mesh {
   readonly #timings: MeshTimings;
   readonly #maxPeers: number;
   readonly #clock: Clock;
-  readonly #entries = new Map<PeerId, Entry>();
+  readonly #entries = new Map<PeerId, PeerEntry>();
   readonly #counters: MeshCounters = newMeshCounters();
   #view: readonly PeerId[] = Object.freeze([]);
   #reportTimer: unknown;
@@ -296,34 +236,16 @@ export class Mesh {
 
   // ---- links -------------------------------------------------------------------------------------------
 
-  #entry(peer: PeerId): Entry | undefined {
+  #entry(peer: PeerId): PeerEntry | undefined {
     const entry = this.#entries.get(peer);
     if (entry) return entry;
     if (this.#entries.size >= this.#maxPeers) {
       this.#counters.signals.refused++;
       return undefined;
     }
-    const created: Entry = {
-      id: peer,
-      initiator: this.selfId < peer,
-      inRoom: false,
-      link: undefined,
-      session: undefined,
-      transport: undefined,
-      startedAt: 0,
-      openTimer: undefined,
-      retryTimer: undefined,
-      attempts: 0,
-      pendingSession: undefined,
-      pendingSignals: [],
-      opened: false,
-      probe: new LinkProbe(this.#clock, this.#timings, (n) =>
-        this.#sendText(peer, encodeEnvelope({ ch: 'ping', n })),
-      ),
-      reported: Object.freeze([]),
-      inbound: new TokenBucket(this.#clock, meshLimits.inboundBurst, meshLimits.inboundPerSecond),
-      lastLinkRequestAt: Number.NEGATIVE_INFINITY,
-    };
+    const created = newPeerEntry(peer, this.selfId < peer, this.#clock, this.#timings, (n) =>
+      this.#sendText(peer, encodeEnvelope({ ch: 'ping', n })),
+    );
     this.#entries.set(peer, created);
     return created;
   }
@@ -339,7 +261,7 @@ export class Mesh {
    * first time; after a growing backoff later); the other side waits for the offer and asks for one
    * (`link-request`) if none comes.
    */
-  #want(entry: Entry): void {
+  #want(entry: PeerEntry): void {
     if (entry.retryTimer !== undefined || entry.link) return;
     const transport = this.#transportFor(entry.id);
     if (!transport) return;
@@ -383,7 +305,7 @@ export class Mesh {
     return count;
   }
 
-  #startLink(entry: Entry, transport: Transport): void {
+  #startLink(entry: PeerEntry, transport: Transport): void {
     if (this.#attemptsInFlight() >= meshLimits.maxLinkAttemptsInFlight) {
       // Wait for a slot without counting a failed attempt.
       this.#clearRetry(entry);
@@ -421,7 +343,7 @@ export class Mesh {
     this.onChange.emit();
   }
 
-  #createLink(entry: Entry, transport: Transport, session: string | undefined): Link | undefined {
+  #createLink(entry: PeerEntry, transport: Transport, session: string | undefined): Link | undefined {
     this.#clearRetry(entry);
     let link: Link;
     const filter = new CandidateFilter(meshLimits.maxSignalsPerAttempt);
@@ -466,7 +388,7 @@ export class Mesh {
     return link;
   }
 
-  #linkOpened(entry: Entry): void {
+  #linkOpened(entry: PeerEntry): void {
     this.#clock.clearTimeout(entry.openTimer);
     entry.openTimer = undefined;
     entry.opened = true;
@@ -481,7 +403,7 @@ export class Mesh {
   }
 
   /** The current link closed by itself (or timed out): forget it, and retry while the peer is in the room. */
-  #linkGone(entry: Entry, reason: LinkClosedReason): void {
+  #linkGone(entry: PeerEntry, reason: LinkClosedReason): void {
     if (!entry.link) return;
     this.#detach(entry, reason);
     if (!this.#closed && entry.inRoom) {
@@ -494,7 +416,7 @@ export class Mesh {
   }
 
   /** Destroys the current link (no callback comes from it); the caller decides about retries. */
-  #dropLink(entry: Entry, reason: LinkClosedReason): void {
+  #dropLink(entry: PeerEntry, reason: LinkClosedReason): void {
     const link = entry.link;
     if (!link) return;
     link.destroy();
@@ -503,7 +425,7 @@ export class Mesh {
   }
 
   /** Forgets the current link and accounts for it: a closed link if it had opened, else a failed attempt. */
-  #detach(entry: Entry, reason: LinkClosedReason): void {
+  #detach(entry: PeerEntry, reason: LinkClosedReason): void {
     const wasOpen = entry.opened;
     entry.link = undefined;
     entry.session = undefined;
@@ -522,14 +444,14 @@ export class Mesh {
     this.#scheduleReport();
   }
 
-  #forgetIfIdle(entry: Entry): void {
+  #forgetIfIdle(entry: PeerEntry): void {
     if (!entry.inRoom && !entry.link && !entry.probe.probing) {
       this.#clearRetry(entry);
       this.#entries.delete(entry.id);
     }
   }
 
-  #clearRetry(entry: Entry): void {
+  #clearRetry(entry: PeerEntry): void {
     if (entry.retryTimer === undefined) return;
     this.#clock.clearTimeout(entry.retryTimer);
     entry.retryTimer = undefined;
@@ -538,7 +460,7 @@ export class Mesh {
   // ---- negotiation -------------------------------------------------------------------------------------
 
   /** The other side has no link and asks for one: start a fresh attempt (unless one just started). */
-  #linkRequested(entry: Entry): void {
+  #linkRequested(entry: PeerEntry): void {
     const now = this.#clock.now();
     const fresh = entry.link?.state === 'connecting' && now - entry.startedAt < this.#timings.offerGraceMs;
     const transport = this.#transportFor(entry.id);
@@ -557,7 +479,7 @@ export class Mesh {
     this.#startLink(entry, transport);
   }
 
-  #initiatorSignal(entry: Entry, session: string, data: SimplePeerSignal): void {
+  #initiatorSignal(entry: PeerEntry, session: string, data: SimplePeerSignal): void {
     if (!entry.link || entry.session !== session || data.type === 'offer') {
       this.#counters.signals.stale++;
       return;
@@ -569,7 +491,7 @@ export class Mesh {
    * The answering side: signals of the current attempt go to its link; an offer of a new attempt replaces
    * the link (the initiator gave the old one up); other signals of an unknown attempt wait for its offer.
    */
-  #responderSignal(entry: Entry, session: string, data: SimplePeerSignal): void {
+  #responderSignal(entry: PeerEntry, session: string, data: SimplePeerSignal): void {
     if (entry.link && entry.session === session) {
       if (data.type === 'offer') this.#counters.signals.stale++;
       else entry.link.signal(data);
@@ -628,7 +550,7 @@ export class Mesh {
     return true;
   }
 
-  #receive(entry: Entry, raw: string | Uint8Array): void {
+  #receive(entry: PeerEntry, raw: string | Uint8Array): void {
     this.#counters.received++;
     if (this.#options.faults?.dropsInbound(entry.id)) {
       this.#counters.dropped.faulted++;
@@ -664,7 +586,7 @@ export class Mesh {
 
   // ---- liveness probe ----------------------------------------------------------------------------------
 
-  #probe(entry: Entry): void {
+  #probe(entry: PeerEntry): void {
     entry.probe.probe(() => {
       if (entry.inRoom) return; // back in the room meanwhile: keep the link
       this.#dropLink(entry, 'peer-left');
