@@ -11,6 +11,23 @@ async function transportsOf(page: Page): Promise<string[]> {
   return (await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-transport') ?? ''))).sort();
 }
 
+/** Why each survivor's link to `peerId` closed (from its timeline). */
+async function closeReasons(pages: readonly Page[], peerId: string): Promise<string[]> {
+  return Promise.all(
+    pages.map((page) =>
+      page.evaluate((peer) => {
+        const room = (window as { conclave?: import('@conclave/mesh').Room }).conclave;
+        const closed = room
+          ?.snapshot()
+          .events.filter(
+            (event) => event.source === 'mesh' && event.type === 'link-closed' && event.peer === peer,
+          );
+        return closed?.map((event) => ('reason' in event ? (event.reason ?? '') : '')).join(',') ?? '';
+      }, peerId),
+    ),
+  );
+}
+
 async function expectTransports(pages: readonly Page[], expected: readonly string[]): Promise<void> {
   for (const page of pages) await expect.poll(() => transportsOf(page)).toEqual([...expected].sort());
 }
@@ -95,8 +112,10 @@ test.describe('same browser, local transport (BroadcastChannel)', () => {
       before,
       'local: leader tab crashed to all following a new leader',
     );
-    // The crashed tab is gone from every view (not merely out-voted): a full mesh of the survivors.
+    // The crashed tab is gone from every view (not merely out-voted): a full mesh of the survivors, and each
+    // dropped it because its lock was granted (`gone`), not after signaling and a probe (`peer-left`).
     await expectOneLeader(survivors, { fullMesh: true });
+    expect(await closeReasons(survivors, before.leaderId)).toEqual(survivors.map(() => 'gone'));
     await leaderPage.close();
   });
 
@@ -113,12 +132,14 @@ test.describe('same browser, local transport (BroadcastChannel)', () => {
     const before = await expectOneLeader(pages);
     await expectTransports(pages, ['local', 'local']);
     expect(await crashNotice(pages[0]!)).toBe('heartbeats');
-    await crashLeaderAndAgree(
+    const { survivors } = await crashLeaderAndAgree(
       testInfo,
       pages,
       before,
       'local, no Web Locks: leader tab crashed to all following a new leader',
     );
+    await expectOneLeader(survivors, { fullMesh: true });
+    expect(await closeReasons(survivors, before.leaderId)).toEqual(survivors.map(() => 'peer-left'));
     await context.close();
   });
 });
