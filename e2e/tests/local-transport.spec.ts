@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
-import { expectOneLeader } from '../support/agreement';
+import { type Agreement, expectOneLeader } from '../support/agreement';
 import { crashLeaderAndAgree } from '../support/failover';
-import { recordAgreement, recordNote } from '../support/measure';
+import { recordAgreement } from '../support/measure';
 import { clickButton, openTabs, roomUrl, uniqueRoom } from '../support/tabs';
 import { expect, test } from '../support/test';
 
@@ -153,7 +153,7 @@ test('transports=webrtc still meshes tabs of one browser context over WebRTC', a
   await expectTransports(pages, ['webrtc', 'webrtc']);
 });
 
-test('a mixed room: two browser profiles of three tabs each, local inside, WebRTC between; one leader, failover in either', async ({
+test('a mixed room: two browser profiles of three tabs each, local inside, WebRTC between; one leader, crash and close in each', async ({
   browser,
   signaling,
 }, testInfo) => {
@@ -165,34 +165,42 @@ test('a mixed room: two browser profiles of three tabs each, local inside, WebRT
   const first = await expectOneLeader(pages);
   await expectTransports(pages, ['local', 'local', 'webrtc', 'webrtc', 'webrtc']);
 
-  // Crash the leader, then close whoever leads next; the survivors agree each time.
-  const crashedGroup = groupOf(pages[first.leaderIndex]!);
-  const crashed = await crashLeaderAndAgree(
-    testInfo,
-    pages,
-    first,
-    'mixed: leader tab crashed to all following a new leader',
-  );
-  pages = crashed.survivors;
-  const second = crashed.after;
-  const closing = pages[second.leaderIndex]!;
-  const closedGroup = groupOf(closing);
-  pages = pages.filter((page) => page !== closing);
-  const closedAt = Date.now();
-  await closing.close();
-  const third = await expectOneLeader(pages);
-  await recordAgreement(
-    testInfo,
-    'mixed: leader tab closed to all following a new leader',
-    pages,
-    third.leaderId,
-    closedAt,
-  );
-  expect(third.term).toBeGreaterThan(second.term);
-  recordNote(
-    testInfo,
-    'groups',
-    `crashed a leader of profile ${crashedGroup}, closed a leader of profile ${closedGroup}`,
-  );
+  // A leader crashes in each profile and a leader closes in each; the survivors agree every time. Yield
+  // moves the leadership to the profile whose turn it is (each yield hands it to another tab).
+  const leaderIn = async (group: number): Promise<Agreement> => {
+    for (let yields = 0; yields < 8; yields++) {
+      const agreed = await expectOneLeader(pages);
+      const leader = pages[agreed.leaderIndex]!;
+      if (groupOf(leader) === group) return agreed;
+      await clickButton(leader, 'yield');
+      await expect.poll(async () => (await expectOneLeader(pages)).leaderId).not.toBe(agreed.leaderId);
+    }
+    throw new Error(`leadership never moved to profile ${group}`);
+  };
+  const start = groupOf(pages[first.leaderIndex]!);
+  const steps: Array<['crash' | 'close', number]> = [
+    ['crash', start],
+    ['crash', 1 - start],
+    ['close', start],
+    ['close', 1 - start],
+  ];
+  for (const [what, group] of steps) {
+    const before = await leaderIn(group);
+    const label = `mixed: leader tab ${what === 'crash' ? 'crashed' : 'closed'} in profile ${group} to all following a new leader`;
+    if (what === 'crash') {
+      const crashed = await crashLeaderAndAgree(testInfo, pages, before, label);
+      pages = crashed.survivors;
+      await crashed.leaderPage.close();
+      continue;
+    }
+    const closing = pages[before.leaderIndex]!;
+    pages = pages.filter((page) => page !== closing);
+    const closedAt = Date.now();
+    await closing.close();
+    const after = await expectOneLeader(pages);
+    await recordAgreement(testInfo, label, pages, after.leaderId, closedAt);
+    expect(after.term).toBeGreaterThan(before.term);
+  }
+  expect(pages.map(groupOf).sort()).toEqual([0, 1]);
   for (const context of contexts) await context.close();
 });
