@@ -21,7 +21,7 @@ export type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
  *
  * **When signaling says a peer left**, an open link is not trusted nor dropped blindly: the mesh pings the
  * peer over the data channel and drops the link only if no pong arrives within the link's own bound (its
- * measured round trips, see {@link LinkProbe}; 500 ms before any was measured).
+ * measured round trips, RFC 6298 style; 500 ms before any was measured).
  * A crashed tab is so dropped well under a second after signaling noticed (instead of the 15 s a dead data channel
  * takes to close), while a tab that only lost its signaling connection (or a signaling server that restarts,
  * which reports everyone as gone) keeps its links, and the leader stays. A peer that leaves gracefully says
