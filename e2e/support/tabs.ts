@@ -1,9 +1,18 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 
-/** The dashboard URL of a room, with the test hooks (`?test=1`: `window.conclave`, fault injection). */
-export function roomUrl(base: string, room: string): string {
-  return `${base}/?room=${encodeURIComponent(room)}&test=1`;
+/**
+ * The dashboard URL of a room, with the test hooks (`?test=1`: `window.conclave`, fault injection). Tabs of
+ * one browser context link over WebRTC unless `transports` says otherwise (`'default'`: local first, the
+ * way users run it), so the scenarios that predate the local transport keep exercising the WebRTC mesh.
+ */
+export function roomUrl(
+  base: string,
+  room: string,
+  transports: 'webrtc' | 'default' | 'local' = 'webrtc',
+): string {
+  const forced = transports === 'default' ? '' : `&transports=${transports}`;
+  return `${base}/?room=${encodeURIComponent(room)}&test=1${forced}`;
 }
 
 /** A room name no other test uses (tests share each worker's signaling server). */

@@ -18,6 +18,7 @@ const session = createRoomSession({
       room: options.room,
       ...(options.secret === undefined ? {} : { secret: options.secret }),
       ...(options.test ? { faults: true } : {}),
+      ...(options.transports === undefined ? {} : { transports: options.transports }),
     }),
   // Signaling unreachable: keep trying (with backoff). A refusal (forbidden, room-full...) is final.
   isRetryable: (error) => error instanceof JoinRoomError && error.code === 'timeout',

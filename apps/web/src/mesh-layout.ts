@@ -13,6 +13,11 @@ export interface MeshEdge {
   readonly to: string;
   /** `open`: a link reported open; `connecting`: this tab's link still negotiating. */
   readonly state: 'open' | 'connecting';
+  /**
+   * `local` (same browser, over BroadcastChannel) or `webrtc`. Known for this tab's own links; a link between
+   * two peers counts as local when both are local to this tab (they share its browser profile).
+   */
+  readonly transport: 'local' | 'webrtc';
 }
 
 export interface MeshLayout {
@@ -46,17 +51,26 @@ export function layoutMesh(
   });
 
   const known = new Set(ids);
+  const local = new Set([
+    selfId,
+    ...peers.filter((peer) => peer.transport === 'local').map((peer) => peer.id),
+  ]);
   const edges = new Map<string, MeshEdge>();
-  const add = (a: string, b: string, state: MeshEdge['state']): void => {
+  const add = (a: string, b: string, state: MeshEdge['state'], transport?: MeshEdge['transport']): void => {
     if (a === b || !known.has(a) || !known.has(b)) return;
     const [from, to] = a < b ? [a, b] : [b, a];
     const key = `${from}|${to}`;
     if (edges.get(key)?.state === 'open') return;
-    edges.set(key, { from, to, state });
+    edges.set(key, {
+      from,
+      to,
+      state,
+      transport: transport ?? (local.has(a) && local.has(b) ? 'local' : 'webrtc'),
+    });
   };
   for (const peer of peers) {
-    if (peer.link !== 'closed') add(selfId, peer.id, peer.link);
-    for (const other of peer.links) add(peer.id, other, 'open');
+    if (peer.link !== 'closed') add(selfId, peer.id, peer.link, peer.transport);
   }
+  for (const peer of peers) for (const other of peer.links) add(peer.id, other, 'open');
   return { nodes, edges: [...edges.values()] };
 }

@@ -1,3 +1,5 @@
+import type { JoinRoomOptions } from '@conclave/mesh';
+
 /** What the page's URL asks for. */
 export interface PageOptions {
   /** Room to join: `?room=NAME`, default `lobby`. The mesh validates the name when joining. */
@@ -6,6 +8,11 @@ export interface PageOptions {
   readonly secret: string | undefined;
   /** `?test=1`: expose the room as `window.conclave` and enable fault injection (for e2e tests only). */
   readonly test: boolean;
+  /**
+   * `?transports=webrtc` (or `local`, or `local,webrtc`): how to link peers; absent means the default
+   * (local, then WebRTC). joinRoom validates the list.
+   */
+  readonly transports: JoinRoomOptions['transports'];
 }
 
 export const defaultRoom = 'lobby';
@@ -15,9 +22,14 @@ export function readPageOptions(search: string): PageOptions {
   const params = new URLSearchParams(search);
   const room = params.get('room');
   const secret = params.get('secret');
+  const transports = params.get('transports');
   return {
     room: room === null || room === '' ? defaultRoom : room,
     secret: secret === null || secret === '' ? undefined : secret,
     test: params.get('test') === '1',
+    transports:
+      transports === null || transports === ''
+        ? undefined
+        : (transports.split(',') as unknown as JoinRoomOptions['transports']),
   };
 }

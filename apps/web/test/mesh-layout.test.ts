@@ -64,9 +64,9 @@ describe('layoutMesh', () => {
     const { nodes, edges } = layoutMesh('a', peers, 'b', 300);
     expect(edges).toEqual(
       expect.arrayContaining([
-        { from: 'a', to: 'b', state: 'open' },
-        { from: 'a', to: 'c', state: 'connecting' },
-        { from: 'b', to: 'c', state: 'open' },
+        { from: 'a', to: 'b', state: 'open', transport: 'webrtc' },
+        { from: 'a', to: 'c', state: 'connecting', transport: 'webrtc' },
+        { from: 'b', to: 'c', state: 'open', transport: 'webrtc' },
       ]),
     );
     expect(edges).toHaveLength(3);
@@ -78,5 +78,22 @@ describe('layoutMesh', () => {
     expect(layoutMesh('a', [], 'a', 300).nodes).toEqual([
       { id: 'a', x: 150, y: 150, isSelf: true, isLeader: true },
     ]);
+  });
+});
+
+describe('layoutMesh transports', () => {
+  it('marks this tab’s links with their transport, and a link between two local peers as local', () => {
+    const peers: PeerInfo[] = [
+      { id: 'b', link: 'open', links: ['a', 'c', 'd'], transport: 'local' },
+      { id: 'c', link: 'open', links: ['a', 'b', 'd'], transport: 'local' },
+      { id: 'd', link: 'open', links: ['a', 'b', 'c'], transport: 'webrtc' },
+    ];
+    const transportOf = (from: string, to: string) =>
+      layoutMesh('a', peers, undefined, 300).edges.find((edge) => edge.from === from && edge.to === to)
+        ?.transport;
+    expect(transportOf('a', 'b')).toBe('local');
+    expect(transportOf('a', 'd')).toBe('webrtc');
+    expect(transportOf('b', 'c')).toBe('local');
+    expect(transportOf('b', 'd')).toBe('webrtc');
   });
 });

@@ -3,7 +3,12 @@ import { readPageOptions } from '../src/page-options';
 
 describe('readPageOptions', () => {
   it('defaults to the lobby, no secret, no test hooks', () => {
-    expect(readPageOptions('')).toEqual({ room: 'lobby', secret: undefined, test: false });
+    expect(readPageOptions('')).toEqual({
+      room: 'lobby',
+      secret: undefined,
+      test: false,
+      transports: undefined,
+    });
   });
 
   it('reads room, secret and test=1', () => {
@@ -11,6 +16,7 @@ describe('readPageOptions', () => {
       room: 'team-a',
       secret: 's3cret',
       test: true,
+      transports: undefined,
     });
   });
 
@@ -19,6 +25,12 @@ describe('readPageOptions', () => {
       room: 'lobby',
       secret: undefined,
       test: false,
+      transports: undefined,
     });
+  });
+
+  it('reads transports as a comma-separated list (joinRoom validates it)', () => {
+    expect(readPageOptions('?transports=webrtc').transports).toEqual(['webrtc']);
+    expect(readPageOptions('?transports=local,webrtc').transports).toEqual(['local', 'webrtc']);
   });
 });

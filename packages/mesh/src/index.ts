@@ -11,12 +11,14 @@ export { type MeshTimings, meshLimits, meshTimings } from './limits';
 export type { Link, LinkCallbacks, LinkFactory } from './link';
 export type { LinkSignal, SimplePeerSignal } from './link-signal';
 export type { Listeners } from './listeners';
+export type { LocalCrashNotice, LocalTransportStats } from './local-transport';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
 export type { MeshStats } from './mesh-stats';
 export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
 export { MeshRoom } from './room';
 export type * from './room-types';
 export type { SignalingStats } from './signaling-client';
+export { type Transport, type TransportKind, transportKinds, webRtcTransport } from './transport';
 export { type Envelope, MeshPayloadError } from './wire';
 export {
   createTimerClock,

@@ -2,10 +2,12 @@ import { ElectionConfigError, resolveConfig } from '@conclave/election';
 import { limits, roomNameSchema } from '@conclave/protocol';
 import * as z from 'zod/mini';
 import { JoinRoomError } from './errors';
+import { createLocalTransport } from './local-setup';
 import { simplePeerLinkFactory, webRtcAvailable } from './peer-link';
 import { createRoom, type MeshRoom } from './room';
 import type { JoinRoomOptions, Room } from './room-types';
 import { SignalingClient } from './signaling-client';
+import { parseTransports, type Transport, webRtcTransport } from './transport';
 import { createTimerClock } from './worker-clock';
 
 const iceServerSchema = z.object({
@@ -63,7 +65,14 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     if (error instanceof ElectionConfigError) throw new JoinRoomError('invalid-options', error.message);
     throw error;
   }
-  if (!webRtcAvailable(options)) {
+  const kinds = parseTransports(options.transports);
+  if (!kinds) {
+    throw new JoinRoomError(
+      'invalid-options',
+      "invalid joinRoom options: transports must list 'local' and/or 'webrtc', each at most once",
+    );
+  }
+  if (kinds.includes('webrtc') && !webRtcAvailable(options)) {
     throw new JoinRoomError('no-webrtc', 'this environment has no WebRTC (in Node, pass the `wrtc` option)');
   }
 
@@ -84,16 +93,33 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     throw error;
   }
 
+  const createLink = simplePeerLinkFactory({
+    iceServers: options.iceServers ?? [],
+    SimplePeer: options.SimplePeer,
+    wrtc: options.wrtc,
+  });
+  const transports: Transport[] = [];
+  for (const kind of kinds) {
+    if (kind === 'webrtc') {
+      transports.push(webRtcTransport(createLink));
+      continue;
+    }
+    const local = await createLocalTransport({
+      selfId: joined.id,
+      signalingUrl: options.signalingUrl,
+      room: options.room,
+      secret: options.secret,
+      clock,
+    });
+    if (local) transports.push(local);
+  }
   const room = createRoom({
     name: options.room,
     signaling,
     joined,
     clock,
-    createLink: simplePeerLinkFactory({
-      iceServers: options.iceServers ?? [],
-      SimplePeer: options.SimplePeer,
-      wrtc: options.wrtc,
-    }),
+    createLink,
+    transports,
     election: options.election,
     faults: options.faults,
     sharedWork: options.sharedWork,

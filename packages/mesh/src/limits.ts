@@ -19,6 +19,10 @@ export const meshLimits = {
   maxPendingSignals: 32,
   /** Signals one link attempt relays at most (an offer or answer and its candidates; see CandidateFilter). */
   maxSignalsPerAttempt: 32,
+  /** WebRTC link attempts (negotiating, not yet open) at once; further peers wait their turn. */
+  maxLinkAttemptsInFlight: 8,
+  /** Round-trip pings per link awaiting their pong; the oldest is forgotten beyond. */
+  maxPingsInFlight: 4,
 } as const;
 
 /** Timings of the mesh, in milliseconds. */
@@ -31,8 +35,20 @@ export const meshTimings = {
   retryMaxMs: 8_000,
   /** How long the non-initiating side waits for the initiator's offer before asking for one. */
   offerGraceMs: 1_500,
-  /** After signaling reports `peer-left`, how long an open link gets to answer a ping before it is destroyed. */
+  /**
+   * After signaling reports `peer-left`, an open link gets SRTT + 4 × RTTVAR of its measured round trips to
+   * answer a ping before it is destroyed, within these bounds; `peerLeftProbeMs` until a round trip is measured.
+   */
   peerLeftProbeMs: 500,
+  peerLeftProbeFloorMs: 100,
+  peerLeftProbeMaxMs: 2_000,
+  /** Each open link is pinged this often to measure its round trip (and once when it opens). */
+  rttPingIntervalMs: 5_000,
+  /**
+   * A peer signaling reports in the room gets a WebRTC link only after it stayed this long (or sent its offer):
+   * a peer that joins and leaves at once costs no RTCPeerConnection.
+   */
+  linkDeferMs: 200,
   /** Changes of this tab's links are reported to its peers at most this often. */
   linksReportDebounceMs: 100,
   /** A peer may ask for a fresh link at most this often (signaling `link-request`). */

@@ -1,64 +1,17 @@
-import { type Clock, type ElectionWireMessage, type PeerId, parseElectionMessage } from '@conclave/election';
+import type { Clock, ElectionWireMessage, PeerId } from '@conclave/election';
 import { CandidateFilter } from './candidate-filter';
-import type { FaultTable, PeerFault } from './fault-injector';
+import { admitInbound } from './inbound';
 import { type MeshTimings, meshLimits, meshTimings } from './limits';
-import type { Link, LinkFactory, LinkState } from './link';
+import type { Link } from './link';
 import { type LinkSignal, newSession, parseLinkSignal, type SimplePeerSignal } from './link-signal';
 import { Listeners } from './listeners';
 import { type MeshCounters, type MeshStats, newMeshCounters, snapshotCounters } from './mesh-stats';
-import { TokenBucket } from './token-bucket';
-import { decodeEnvelope, type Envelope, encodeEnvelope } from './wire';
+import type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
+import { newPeerEntry, type PeerEntry } from './peer-entry';
+import { type Transport, webRtcTransport } from './transport';
+import { type Envelope, encodeEnvelope } from './wire';
 
-export interface MeshOptions {
-  readonly selfId: PeerId;
-  readonly createLink: LinkFactory;
-  /** Relays link signals through the signaling server (best effort; a lost signal ends in a retry). */
-  readonly sendSignal: (to: PeerId, data: LinkSignal) => void;
-  readonly clock: Clock;
-  /** The fault table, when fault injection is enabled. */
-  readonly faults?: FaultTable | undefined;
-  readonly timings?: Partial<MeshTimings> | undefined;
-  /** Most peers this tab keeps links with (default {@link meshLimits.maxPeers}). */
-  readonly maxPeers?: number | undefined;
-}
-
-/** One peer as the mesh knows it. */
-export interface MeshPeer {
-  readonly id: PeerId;
-  /** `connecting` while a link is wanted (negotiating, or waiting for its offer or retry); `closed` only briefly. */
-  readonly link: LinkState;
-  /** Whether signaling lists it in the room. */
-  readonly inRoom: boolean;
-  /** The peers it last reported being linked to. */
-  readonly links: readonly PeerId[];
-  readonly fault: PeerFault | undefined;
-}
-
-/** Why a link went away, for the timeline: `bye`, `peer-left`, `replaced`, `timeout`, `left`, or the link's own reason. */
-export type LinkClosedReason = string;
-
-interface Entry {
-  readonly id: PeerId;
-  readonly initiator: boolean;
-  inRoom: boolean;
-  link: Link | undefined;
-  /** The link attempt `link` belongs to. */
-  session: string | undefined;
-  startedAt: number;
-  openTimer: unknown;
-  retryTimer: unknown;
-  attempts: number;
-  /** Non-initiator: signals of a session whose offer has not arrived yet (bounded). */
-  pendingSession: string | undefined;
-  pendingSignals: SimplePeerSignal[];
-  /** Whether `link` has opened. */
-  opened: boolean;
-  /** Outstanding liveness probe (after signaling said `peer-left`). */
-  probe: { readonly n: number; readonly timer: unknown } | undefined;
-  reported: readonly PeerId[];
-  readonly inbound: TokenBucket;
-  lastLinkRequestAt: number;
-}
+export type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
 
 /**
  * The data-channel mesh of one tab: one {@link Link} per peer in the room, created by the lower id of each
@@ -67,8 +20,9 @@ interface Entry {
  * (peers with an open, uncut link) to the election.
  *
  * **When signaling says a peer left**, an open link is not trusted nor dropped blindly: the mesh pings the
- * peer over the data channel and drops the link only if no pong arrives within `peerLeftProbeMs` (500 ms).
- * A crashed tab is so dropped about 0.5 s after signaling noticed (instead of the 15 s a dead data channel
+ * peer over the data channel and drops the link only if no pong arrives within the link's own bound (its
+ * measured round trips, RFC 6298 style; 500 ms before any was measured).
+ * A crashed tab is so dropped well under a second after signaling noticed (instead of the 15 s a dead data channel
  * takes to close), while a tab that only lost its signaling connection (or a signaling server that restarts,
  * which reports everyone as gone) keeps its links, and the leader stays. A peer that leaves gracefully says
  * `bye` first and is dropped at once.
@@ -79,11 +33,13 @@ export class Mesh {
   readonly #timings: MeshTimings;
   readonly #maxPeers: number;
   readonly #clock: Clock;
-  readonly #entries = new Map<PeerId, Entry>();
+  readonly #entries = new Map<PeerId, PeerEntry>();
   readonly #counters: MeshCounters = newMeshCounters();
   #view: readonly PeerId[] = Object.freeze([]);
   #reportTimer: unknown;
-  #probeCounter = 0;
+  #pingTimer: unknown;
+  readonly #transports: readonly Transport[];
+  readonly #cleanups: Array<() => void> = [];
   #closed = false;
 
   /** An election message from a peer in the view (sender already checked against the link). */
@@ -103,6 +59,15 @@ export class Mesh {
     this.#clock = options.clock;
     this.#timings = { ...meshTimings, ...options.timings };
     this.#maxPeers = options.maxPeers ?? meshLimits.maxPeers;
+    this.#transports =
+      options.transports ?? (options.createLink ? [webRtcTransport(options.createLink)] : []);
+    for (const transport of this.#transports) {
+      this.#cleanups.push(
+        transport.onReachable.add((peer, asked) => this.#reachable(peer, transport, asked)),
+        transport.onGone.add((peer) => this.#gone(peer)),
+      );
+    }
+    this.#schedulePings();
   }
 
   /** Peers with an open link that no fault cuts, sorted; the same array until it changes. */
@@ -132,6 +97,7 @@ export class Mesh {
         inRoom: entry.inRoom,
         links: entry.reported,
         fault: this.#options.faults?.faultOf(entry.id),
+        transport: entry.link ? entry.transport?.kind : undefined,
       }));
   }
 
@@ -152,7 +118,7 @@ export class Mesh {
     const entry = this.#entry(peer);
     if (!entry) return;
     entry.inRoom = true;
-    this.#cancelProbe(entry);
+    entry.probe.cancel();
     if (!entry.link) this.#want(entry);
     this.onChange.emit();
   }
@@ -167,7 +133,7 @@ export class Mesh {
     entry.inRoom = false;
     this.#clearRetry(entry);
     if (entry.link?.state === 'open') {
-      if (!entry.probe) this.#probe(entry);
+      this.#probe(entry);
     } else {
       this.#dropLink(entry, 'peer-left');
       this.#forgetIfIdle(entry);
@@ -187,7 +153,7 @@ export class Mesh {
     if (!entry) return;
     if (!entry.inRoom) {
       entry.inRoom = true;
-      this.#cancelProbe(entry);
+      entry.probe.cancel();
       this.onChange.emit();
     }
     if (signal.kind === 'link-request') this.#linkRequested(entry);
@@ -244,14 +210,22 @@ export class Mesh {
     if (this.#closed) return;
     this.#closed = true;
     this.#clock.clearTimeout(this.#reportTimer);
+    this.#clock.clearTimeout(this.#pingTimer);
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    for (const transport of this.#transports) transport.close();
     for (const entry of [...this.#entries.values()]) {
       this.#clearRetry(entry);
-      this.#cancelProbe(entry);
+      entry.probe.reset();
       this.#dropLink(entry, 'left');
     }
     this.#entries.clear();
     this.#updateView();
     this.onChange.emit();
+  }
+
+  /** How long a liveness probe of `peer`'s link would wait for its pong now (undefined: no such peer). */
+  probeTimeoutMs(peer: PeerId): number | undefined {
+    return this.#entries.get(peer)?.probe.timeoutMs();
   }
 
   /** Re-evaluates the view after the fault table changed. */
@@ -262,55 +236,59 @@ export class Mesh {
 
   // ---- links -------------------------------------------------------------------------------------------
 
-  #entry(peer: PeerId): Entry | undefined {
-    let entry = this.#entries.get(peer);
+  #entry(peer: PeerId): PeerEntry | undefined {
+    const entry = this.#entries.get(peer);
     if (entry) return entry;
     if (this.#entries.size >= this.#maxPeers) {
       this.#counters.signals.refused++;
       return undefined;
     }
-    entry = {
-      id: peer,
-      initiator: this.selfId < peer,
-      inRoom: false,
-      link: undefined,
-      session: undefined,
-      startedAt: 0,
-      openTimer: undefined,
-      retryTimer: undefined,
-      attempts: 0,
-      pendingSession: undefined,
-      pendingSignals: [],
-      opened: false,
-      probe: undefined,
-      reported: Object.freeze([]),
-      inbound: new TokenBucket(this.#clock, meshLimits.inboundBurst, meshLimits.inboundPerSecond),
-      lastLinkRequestAt: Number.NEGATIVE_INFINITY,
-    };
-    this.#entries.set(peer, entry);
-    return entry;
+    const created = newPeerEntry(peer, this.selfId < peer, this.#clock, this.#timings, (n) =>
+      this.#sendText(peer, encodeEnvelope({ ch: 'ping', n })),
+    );
+    this.#entries.set(peer, created);
+    return created;
+  }
+
+  /** The transport preferred for `peer`: the first that reaches it. */
+  #transportFor(peer: PeerId): Transport | undefined {
+    return this.#transports.find((transport) => transport.reaches(peer));
   }
 
   /**
-   * Wants a link to a peer in the room: the initiator starts one (at once the first time, after a growing
-   * backoff later); the other side waits for the offer and asks for one (`link-request`) if none comes.
+   * Wants a link to a peer in the room. Through a transport without negotiation (local) both sides open
+   * theirs at once. Over WebRTC the initiator starts one once the peer stayed `linkDeferMs` in the room (the
+   * first time; after a growing backoff later); the other side waits for the offer and asks for one
+   * (`link-request`) if none comes.
    */
-  #want(entry: Entry): void {
+  #want(entry: PeerEntry): void {
     if (entry.retryTimer !== undefined || entry.link) return;
-    if (entry.initiator && entry.attempts === 0) {
-      this.#startLink(entry);
+    const transport = this.#transportFor(entry.id);
+    if (!transport) return;
+    const negotiated = transport.kind === 'webrtc';
+    if (!negotiated && entry.attempts === 0) {
+      this.#createLink(entry, transport, undefined);
       return;
     }
     const backoff = Math.min(
       this.#timings.retryMaxMs,
       this.#timings.retryBaseMs * 2 ** Math.max(0, entry.attempts - 1),
     );
-    const delay = entry.initiator ? backoff : Math.max(this.#timings.offerGraceMs, backoff);
+    const first = entry.attempts === 0 ? this.#timings.linkDeferMs : backoff;
+    const delay = !negotiated
+      ? backoff
+      : entry.initiator
+        ? first
+        : Math.max(this.#timings.offerGraceMs, backoff);
     entry.retryTimer = this.#clock.setTimeout(() => {
       entry.retryTimer = undefined;
       if (this.#closed || !entry.inRoom || entry.link) return;
-      if (entry.initiator) {
-        this.#startLink(entry);
+      const now = this.#transportFor(entry.id);
+      if (!now) return;
+      if (now.kind !== 'webrtc') {
+        this.#createLink(entry, now, undefined);
+      } else if (entry.initiator) {
+        this.#startLink(entry, now);
       } else {
         entry.attempts++;
         this.#sendSignal(entry.id, { v: 1, kind: 'link-request' });
@@ -319,17 +297,59 @@ export class Mesh {
     }, delay);
   }
 
-  #startLink(entry: Entry): void {
-    this.#createLink(entry, newSession());
+  /** WebRTC attempts negotiating now (each holds an RTCPeerConnection). */
+  #attemptsInFlight(): number {
+    let count = 0;
+    for (const entry of this.#entries.values())
+      if (entry.link && !entry.opened && entry.transport?.kind === 'webrtc') count++;
+    return count;
   }
 
-  #createLink(entry: Entry, session: string): Link | undefined {
+  #startLink(entry: PeerEntry, transport: Transport): void {
+    if (this.#attemptsInFlight() >= meshLimits.maxLinkAttemptsInFlight) {
+      // Wait for a slot without counting a failed attempt.
+      this.#clearRetry(entry);
+      entry.retryTimer = this.#clock.setTimeout(() => {
+        entry.retryTimer = undefined;
+        if (!this.#closed && entry.inRoom && !entry.link) this.#startLink(entry, transport);
+      }, this.#timings.retryBaseMs);
+      return;
+    }
+    this.#createLink(entry, transport, newSession());
+  }
+
+  /**
+   * A transport now reaches `peer`: a peer waiting for (or negotiating) a WebRTC link moves to it; one whose
+   * WebRTC link is open stays, unless the peer itself opened a link through the transport (`asked`).
+   */
+  #reachable(peer: PeerId, transport: Transport, asked: boolean): void {
+    const entry = this.#entries.get(peer);
+    if (this.#closed || !entry?.inRoom || this.#transportFor(peer) !== transport) return;
+    if (entry.link && (entry.transport === transport || (entry.opened && !asked))) return;
+    this.#dropLink(entry, 'replaced');
+    this.#clearRetry(entry);
+    entry.attempts = 0;
+    this.#want(entry);
+  }
+
+  /** A transport knows `peer`'s tab is gone: drop it at once, without waiting for signaling or a probe. */
+  #gone(peer: PeerId): void {
+    const entry = this.#entries.get(peer);
+    if (this.#closed || !entry) return;
+    entry.inRoom = false;
+    this.#clearRetry(entry);
+    this.#dropLink(entry, 'gone');
+    this.#forgetIfIdle(entry);
+    this.onChange.emit();
+  }
+
+  #createLink(entry: PeerEntry, transport: Transport, session: string | undefined): Link | undefined {
     this.#clearRetry(entry);
     let link: Link;
     const filter = new CandidateFilter(meshLimits.maxSignalsPerAttempt);
     const callbacks = {
       signal: (data: SimplePeerSignal) => {
-        if (entry.link !== link) return;
+        if (entry.link !== link || session === undefined) return;
         if (filter.admit(data)) this.#sendSignal(entry.id, { v: 1, kind: 'sdp', session, data });
         else this.#counters.signals.suppressed++;
       },
@@ -344,7 +364,7 @@ export class Mesh {
       },
     };
     try {
-      link = this.#options.createLink(entry.id, entry.initiator, callbacks);
+      link = transport.createLink(entry.id, entry.initiator, callbacks);
     } catch {
       this.#counters.links.failed++;
       entry.attempts++;
@@ -353,7 +373,9 @@ export class Mesh {
     }
     entry.link = link;
     entry.session = session;
+    entry.transport = transport;
     entry.opened = false;
+    entry.probe.reset();
     entry.startedAt = this.#clock.now();
     entry.openTimer = this.#clock.setTimeout(() => {
       entry.openTimer = undefined;
@@ -366,7 +388,7 @@ export class Mesh {
     return link;
   }
 
-  #linkOpened(entry: Entry): void {
+  #linkOpened(entry: PeerEntry): void {
     this.#clock.clearTimeout(entry.openTimer);
     entry.openTimer = undefined;
     entry.opened = true;
@@ -375,12 +397,13 @@ export class Mesh {
     this.#updateView();
     this.onLinkOpen.emit(entry.id);
     this.#sendText(entry.id, encodeEnvelope({ ch: 'links', peers: this.#view }));
+    entry.probe.ping();
     this.#scheduleReport();
     this.onChange.emit();
   }
 
   /** The current link closed by itself (or timed out): forget it, and retry while the peer is in the room. */
-  #linkGone(entry: Entry, reason: LinkClosedReason): void {
+  #linkGone(entry: PeerEntry, reason: LinkClosedReason): void {
     if (!entry.link) return;
     this.#detach(entry, reason);
     if (!this.#closed && entry.inRoom) {
@@ -393,7 +416,7 @@ export class Mesh {
   }
 
   /** Destroys the current link (no callback comes from it); the caller decides about retries. */
-  #dropLink(entry: Entry, reason: LinkClosedReason): void {
+  #dropLink(entry: PeerEntry, reason: LinkClosedReason): void {
     const link = entry.link;
     if (!link) return;
     link.destroy();
@@ -402,7 +425,7 @@ export class Mesh {
   }
 
   /** Forgets the current link and accounts for it: a closed link if it had opened, else a failed attempt. */
-  #detach(entry: Entry, reason: LinkClosedReason): void {
+  #detach(entry: PeerEntry, reason: LinkClosedReason): void {
     const wasOpen = entry.opened;
     entry.link = undefined;
     entry.session = undefined;
@@ -410,7 +433,7 @@ export class Mesh {
     entry.reported = Object.freeze([]);
     this.#clock.clearTimeout(entry.openTimer);
     entry.openTimer = undefined;
-    this.#cancelProbe(entry);
+    entry.probe.reset();
     if (!wasOpen) {
       this.#counters.links.failed++;
       return;
@@ -421,14 +444,14 @@ export class Mesh {
     this.#scheduleReport();
   }
 
-  #forgetIfIdle(entry: Entry): void {
-    if (!entry.inRoom && !entry.link && !entry.probe) {
+  #forgetIfIdle(entry: PeerEntry): void {
+    if (!entry.inRoom && !entry.link && !entry.probe.probing) {
       this.#clearRetry(entry);
       this.#entries.delete(entry.id);
     }
   }
 
-  #clearRetry(entry: Entry): void {
+  #clearRetry(entry: PeerEntry): void {
     if (entry.retryTimer === undefined) return;
     this.#clock.clearTimeout(entry.retryTimer);
     entry.retryTimer = undefined;
@@ -437,20 +460,26 @@ export class Mesh {
   // ---- negotiation -------------------------------------------------------------------------------------
 
   /** The other side has no link and asks for one: start a fresh attempt (unless one just started). */
-  #linkRequested(entry: Entry): void {
+  #linkRequested(entry: PeerEntry): void {
     const now = this.#clock.now();
     const fresh = entry.link?.state === 'connecting' && now - entry.startedAt < this.#timings.offerGraceMs;
-    if (!entry.initiator || fresh || now - entry.lastLinkRequestAt < this.#timings.linkRequestMinIntervalMs) {
+    const transport = this.#transportFor(entry.id);
+    if (
+      transport?.kind !== 'webrtc' ||
+      !entry.initiator ||
+      fresh ||
+      now - entry.lastLinkRequestAt < this.#timings.linkRequestMinIntervalMs
+    ) {
       this.#counters.signals.stale++;
       return;
     }
     entry.lastLinkRequestAt = now;
     this.#dropLink(entry, 'replaced');
     entry.attempts = 0;
-    this.#startLink(entry);
+    this.#startLink(entry, transport);
   }
 
-  #initiatorSignal(entry: Entry, session: string, data: SimplePeerSignal): void {
+  #initiatorSignal(entry: PeerEntry, session: string, data: SimplePeerSignal): void {
     if (!entry.link || entry.session !== session || data.type === 'offer') {
       this.#counters.signals.stale++;
       return;
@@ -462,15 +491,22 @@ export class Mesh {
    * The answering side: signals of the current attempt go to its link; an offer of a new attempt replaces
    * the link (the initiator gave the old one up); other signals of an unknown attempt wait for its offer.
    */
-  #responderSignal(entry: Entry, session: string, data: SimplePeerSignal): void {
+  #responderSignal(entry: PeerEntry, session: string, data: SimplePeerSignal): void {
     if (entry.link && entry.session === session) {
       if (data.type === 'offer') this.#counters.signals.stale++;
       else entry.link.signal(data);
       return;
     }
     if (data.type === 'offer') {
+      // A peer linked (or reachable) through another transport, or too many attempts at once: refuse.
+      const transport = this.#transportFor(entry.id);
+      const busy = this.#attemptsInFlight() >= meshLimits.maxLinkAttemptsInFlight;
+      if (transport?.kind !== 'webrtc' || busy || (entry.link && entry.transport !== transport)) {
+        this.#counters.signals.stale++;
+        return;
+      }
       this.#dropLink(entry, 'replaced');
-      const link = this.#createLink(entry, session);
+      const link = this.#createLink(entry, transport, session);
       if (!link) return;
       link.signal(data);
       const pending = entry.pendingSession === session ? entry.pendingSignals : [];
@@ -514,38 +550,23 @@ export class Mesh {
     return true;
   }
 
-  #receive(entry: Entry, raw: string | Uint8Array): void {
+  #receive(entry: PeerEntry, raw: string | Uint8Array): void {
     this.#counters.received++;
-    const dropped = this.#counters.dropped;
     if (this.#options.faults?.dropsInbound(entry.id)) {
-      dropped.faulted++;
+      this.#counters.dropped.faulted++;
       return;
     }
-    if (!entry.inbound.take()) {
-      dropped.rateLimited++;
-      return;
-    }
-    const decoded = decodeEnvelope(raw);
-    if (!decoded.ok) {
-      if (decoded.reason === 'oversize') dropped.oversize++;
-      else if (decoded.reason === 'bad-json') dropped.badJson++;
-      else dropped.badShape++;
-      return;
-    }
-    const envelope = decoded.envelope;
-    switch (envelope.ch) {
-      case 'election': {
-        const parsed = parseElectionMessage(envelope.msg);
-        if (!parsed.ok) dropped.badElection++;
-        else if (parsed.message.sender !== entry.id) dropped.spoofed++;
-        else this.onElection.emit(entry.id, parsed.message);
+    const message = admitInbound(entry.id, raw, entry.inbound, this.#counters);
+    if (!message) return;
+    switch (message.ch) {
+      case 'election':
+        this.onElection.emit(entry.id, message.message);
         return;
-      }
       case 'app':
-        this.onApp.emit(entry.id, envelope.payload);
+        this.onApp.emit(entry.id, message.payload);
         return;
       case 'links':
-        entry.reported = Object.freeze([...new Set(envelope.peers)].sort());
+        entry.reported = Object.freeze([...new Set(message.peers)].sort());
         this.onChange.emit();
         return;
       case 'bye':
@@ -555,33 +576,32 @@ export class Mesh {
         this.#forgetIfIdle(entry);
         return;
       case 'ping':
-        this.#sendText(entry.id, encodeEnvelope({ ch: 'pong', n: envelope.n }));
+        this.#sendText(entry.id, encodeEnvelope({ ch: 'pong', n: message.n }));
         return;
       case 'pong':
-        if (entry.probe?.n === envelope.n) this.#cancelProbe(entry);
+        entry.probe.pong(message.n);
         return;
     }
   }
 
   // ---- liveness probe ----------------------------------------------------------------------------------
 
-  #probe(entry: Entry): void {
-    const n = this.#probeCounter++ % 2 ** 31;
-    const timer = this.#clock.setTimeout(() => {
-      if (entry.probe?.timer !== timer) return;
-      entry.probe = undefined;
+  #probe(entry: PeerEntry): void {
+    entry.probe.probe(() => {
       if (entry.inRoom) return; // back in the room meanwhile: keep the link
       this.#dropLink(entry, 'peer-left');
       this.#forgetIfIdle(entry);
-    }, this.#timings.peerLeftProbeMs);
-    entry.probe = { n, timer };
-    this.#sendText(entry.id, encodeEnvelope({ ch: 'ping', n }));
+      this.onChange.emit();
+    });
   }
 
-  #cancelProbe(entry: Entry): void {
-    if (!entry.probe) return;
-    this.#clock.clearTimeout(entry.probe.timer);
-    entry.probe = undefined;
+  /** Samples every open link's round trip now and then, so a probe knows how long to wait. */
+  #schedulePings(): void {
+    this.#pingTimer = this.#clock.setTimeout(() => {
+      if (this.#closed) return;
+      for (const entry of this.#entries.values()) if (entry.opened) entry.probe.ping();
+      this.#schedulePings();
+    }, this.#timings.rttPingIntervalMs);
   }
 
   // ---- view and link reports ---------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 import type { ElectionConfig, ElectionEvent, ElectionStats, PeerId, Role } from '@conclave/election';
 import type { LeaderWorkApi, LeaderWorkOptions, RoomCore, SharedWorkStats } from '@conclave/shared-work';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+import type { LocalTransportStats } from './local-transport';
 import type { MeshStats } from './mesh-stats';
 import type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
 import type { SignalingStats } from './signaling-client';
+import type { TransportKind } from './transport';
 
 /** Options of {@link joinRoom}. */
 export interface JoinRoomOptions {
@@ -19,6 +21,12 @@ export interface JoinRoomOptions {
   election?: Partial<ElectionConfig>;
   /** Where election timers run: a dedicated Worker (default; not throttled in hidden tabs) or the page. */
   timers?: 'worker' | 'page';
+  /**
+   * How peers are linked, in order of preference (default `['local', 'webrtc']`): `local` links tabs of the
+   * same origin and browser profile over a `BroadcastChannel`, `webrtc` links any peer over a data channel.
+   * `['webrtc']` forces WebRTC between tabs of one browser; `['local']` links only tabs of this browser.
+   */
+  transports?: readonly TransportKind[];
   /** Enables the test-only fault-injection hook ({@link Room.faults}). Off by default. */
   faults?: boolean;
   /** How long the first join may take before `joinRoom` rejects with a `timeout` error. Default 10 s. */
@@ -52,6 +60,8 @@ export interface PeerInfo {
   readonly inRoom?: boolean;
   /** A test fault on it ({@link FaultInjector}): `cut` (out of the view) or `deaf` (inbound dropped). */
   readonly fault?: 'cut' | 'deaf';
+  /** The transport of its current link (`local` or `webrtc`); absent while it has none. */
+  readonly transport?: TransportKind;
 }
 
 /** A timeline entry: an election event, or a mesh event (link opened/closed, signaling lost/back). */
@@ -128,4 +138,9 @@ export interface RoomStats {
   readonly sharedWork: SharedWorkStats;
   /** Where the election's timers run (see {@link JoinRoomOptions.timers}). */
   readonly timers: 'worker' | 'page';
+  /**
+   * The local transport's counters and how it learns a local tab is gone (`web-locks` at once, or
+   * `heartbeats` where Web Locks are missing); undefined when the room has no local transport.
+   */
+  readonly local: LocalTransportStats | undefined;
 }

@@ -18,6 +18,7 @@ import { FaultTable } from './fault-injector';
 import { type MeshTimings, meshLimits } from './limits';
 import type { LinkFactory } from './link';
 import { Listeners } from './listeners';
+import { LocalTransport } from './local-transport';
 import { Mesh } from './mesh';
 import type {
   FaultInjector,
@@ -29,6 +30,7 @@ import type {
   SignalingStatus,
 } from './room-types';
 import type { JoinedRoom, SignalingClient } from './signaling-client';
+import { type Transport, webRtcTransport } from './transport';
 import type { TimerClock } from './worker-clock';
 
 /** The part of the {@link SignalingClient} a room uses (tests pass an in-memory one). */
@@ -52,7 +54,10 @@ export interface RoomParts {
   readonly name: string;
   readonly signaling: RoomSignaling;
   readonly joined: JoinedRoom;
+  /** The WebRTC link factory; its transport is used where `transports` does not say otherwise. */
   readonly createLink: LinkFactory;
+  /** The transports in order of preference (default: WebRTC through `createLink`). The room closes them. */
+  readonly transports?: readonly Transport[] | undefined;
   readonly clock: TimerClock;
   readonly election?: Partial<ElectionConfig> | undefined;
   readonly faults?: boolean | undefined;
@@ -81,6 +86,7 @@ export class MeshRoom implements Room {
   readonly #signaling: RoomSignaling;
   readonly #clock: TimerClock;
   readonly #mesh: Mesh;
+  readonly #local: LocalTransport | undefined;
   readonly #election: Election;
   readonly #work: LeaderWork;
   readonly #events = new EventLog<RoomEvent>(meshLimits.maxEvents);
@@ -107,9 +113,11 @@ export class MeshRoom implements Room {
         )
       : undefined;
     this.faults = faults;
+    const transports = parts.transports ?? [webRtcTransport(parts.createLink)];
+    this.#local = transports.find((transport) => transport instanceof LocalTransport);
     this.#mesh = new Mesh({
       selfId: this.id,
-      createLink: parts.createLink,
+      transports,
       sendSignal: (to, data) => this.#signaling.signal(to, data),
       clock: this.#clock,
       faults,
@@ -162,6 +170,7 @@ export class MeshRoom implements Room {
         links: peer.links,
         inRoom: peer.inRoom,
         ...(peer.fault === undefined ? {} : { fault: peer.fault }),
+        ...(peer.transport === undefined ? {} : { transport: peer.transport }),
       }),
     );
     this.#snapshot = Object.freeze({
@@ -189,6 +198,7 @@ export class MeshRoom implements Room {
       election: this.#election.stats(),
       sharedWork: this.#work.stats(),
       timers: this.#clock.kind,
+      local: this.#local?.stats(),
     });
   }
 

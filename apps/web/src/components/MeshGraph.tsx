@@ -29,7 +29,8 @@ export function MeshGraph({ snapshot }: MeshGraphProps) {
           return (
             <line
               key={`${edge.from}|${edge.to}`}
-              className={`edge edge-${edge.state}`}
+              className={`edge edge-${edge.state} edge-${edge.transport}`}
+              data-transport={edge.transport}
               x1={from.x}
               y1={from.y}
               x2={to.x}
@@ -72,6 +73,9 @@ export function MeshGraph({ snapshot }: MeshGraphProps) {
         </li>
         <li>
           <span className="swatch swatch-connecting" /> connecting
+        </li>
+        <li>
+          <span className="swatch swatch-local" /> same browser (local)
         </li>
       </ul>
     </section>

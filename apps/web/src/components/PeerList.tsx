@@ -15,9 +15,24 @@ export function PeerList({ snapshot }: PeerListProps) {
       ) : (
         <ul className="peer-list" data-testid="peer-list">
           {snapshot.peers.map((peer) => (
-            <li key={peer.id} data-peer={peer.id} data-link={peer.link}>
+            <li
+              key={peer.id}
+              data-peer={peer.id}
+              data-link={peer.link}
+              data-transport={peer.transport ?? 'none'}
+            >
               <code title={peer.id}>{shortId(peer.id)}</code>
               <span className={`link-badge link-${peer.link}`}>{peer.link}</span>
+              {peer.transport !== undefined && (
+                <span
+                  className={`tag tag-transport-${peer.transport}`}
+                  title={
+                    peer.transport === 'local' ? 'Same browser: BroadcastChannel' : 'WebRTC data channel'
+                  }
+                >
+                  {peer.transport === 'local' ? 'local' : 'WebRTC'}
+                </span>
+              )}
               {peer.id === snapshot.leaderId && <span className="tag tag-leader">leader</span>}
               {peer.inRoom === false && (
                 <span className="tag tag-warn" title="Linked, but no longer on the signaling server">

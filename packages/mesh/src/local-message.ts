@@ -1,0 +1,24 @@
+import { peerIdPattern } from '@conclave/protocol';
+import { z } from 'zod/mini';
+import { meshLimits } from './limits';
+
+const peerId = z.string().check(z.regex(peerIdPattern));
+
+/**
+ * What tabs post on a room's `BroadcastChannel`: `here` announces a tab (answered once by every tab that
+ * did not know it), `gone` says it left; `syn`/`ack` open a link between two tabs, `close` ends it, `data`
+ * carries one wire message (validated again by the mesh's inbound pipeline, like a data channel's).
+ */
+export const localMessageSchema = z.discriminatedUnion('t', [
+  z.object({ v: z.literal(1), t: z.enum(['here', 'gone']), from: peerId }),
+  z.object({ v: z.literal(1), t: z.enum(['syn', 'ack', 'close']), from: peerId, to: peerId }),
+  z.object({
+    v: z.literal(1),
+    t: z.literal('data'),
+    from: peerId,
+    to: peerId,
+    d: z.string().check(z.maxLength(meshLimits.maxMessageBytes)),
+  }),
+]);
+
+export type LocalMessage = z.infer<typeof localMessageSchema>;

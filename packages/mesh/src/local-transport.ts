@@ -1,0 +1,339 @@
+import type { Clock, PeerId } from '@conclave/election';
+import { meshLimits } from './limits';
+import type { Link, LinkCallbacks, LinkState } from './link';
+import { Listeners } from './listeners';
+import { type LocalMessage, localMessageSchema } from './local-message';
+import { TokenBucket } from './token-bucket';
+import type { Transport } from './transport';
+
+/** The part of a `BroadcastChannel` the local transport uses (tests pass an in-memory one). */
+export interface LocalChannel {
+  postMessage(message: unknown): void;
+  onmessage: ((event: { readonly data: unknown }) => void) | null;
+  close(): void;
+}
+
+/** The part of `navigator.locks` (Web Locks) the local transport uses. */
+export interface LockManagerLike {
+  request(
+    name: string,
+    options: { signal?: AbortSignal },
+    callback: () => Promise<unknown> | unknown,
+  ): Promise<unknown>;
+}
+
+/** How this tab learns that a local peer's tab is gone. */
+export type LocalCrashNotice = 'web-locks' | 'heartbeats';
+
+/** What the local transport received and dropped (see {@link Room.stats}). */
+export interface LocalTransportStats {
+  /** `web-locks`: a peer's tab ending is known at once; `heartbeats`: only signaling and probes tell. */
+  readonly crashNotice: LocalCrashNotice;
+  /** Tabs announced on the channel that this tab reaches. */
+  readonly reachable: number;
+  /** Channel messages addressed to this tab (or to all), before validation. */
+  readonly received: number;
+  readonly dropped: {
+    /** Not a valid channel message. */
+    readonly invalid: number;
+    /** Claiming this tab's own id. */
+    readonly spoofed: number;
+    /** Data or handshake from a tab this tab has no local link with (e.g. one signaling does not list). */
+    readonly unlinked: number;
+    /** Announcements beyond `meshLimits.maxPeers` tabs. */
+    readonly refused: number;
+    /** Control messages beyond the channel's rate limit. */
+    readonly rateLimited: number;
+  };
+}
+
+export interface LocalTransportOptions {
+  readonly selfId: PeerId;
+  /** Names the channel and the locks: derived from server, room and secret (see `localChannelName`). */
+  readonly name: string;
+  readonly channel: LocalChannel;
+  /** Web Locks, when the browser has them (secure origins); without, crash notice falls back to heartbeats. */
+  readonly locks: LockManagerLike | undefined;
+  readonly clock: Clock;
+}
+
+/** Control messages (announce, handshake) a tab accepts from the channel: a burst, then a rate per second. */
+const controlBurst = 256;
+const controlPerSecond = 64;
+
+/**
+ * The `local` transport: links to tabs of the same origin and browser profile over one `BroadcastChannel`
+ * per room, without RTCPeerConnections. The mesh links a peer through it only when signaling lists the peer
+ * in the room, and feeds every `data` message through the same inbound pipeline as the wire. The channel is
+ * trusted as far as the origin is (see SECURITY.md): a claimed sender id cannot be checked here beyond its
+ * form and signaling's list.
+ *
+ * With Web Locks each tab holds a lock named for the room and its id for its lifetime, and announces itself
+ * only once it holds it; every tab that sees it queues on that lock, so the grant means the tab ended
+ * (crash, close, kill) and the peer is dropped at once.
+ */
+export class LocalTransport implements Transport {
+  readonly kind = 'local' as const;
+  readonly onReachable = new Listeners<[peer: PeerId, asked: boolean]>();
+  readonly onGone = new Listeners<[peer: PeerId]>();
+  readonly #options: LocalTransportOptions;
+  /** Announced tabs; the controller aborts this tab's wait on the tab's lock. */
+  readonly #reachable = new Map<PeerId, AbortController | undefined>();
+  readonly #links = new Map<PeerId, LocalLink>();
+  /** Tabs that asked for a link before this tab wanted one (answered when it does). */
+  readonly #synFrom = new Set<PeerId>();
+  readonly #control: TokenBucket;
+  readonly #stats = {
+    received: 0,
+    dropped: { invalid: 0, spoofed: 0, unlinked: 0, refused: 0, rateLimited: 0 },
+  };
+  #releaseOwnLock: (() => void) | undefined;
+  #closed = false;
+
+  constructor(options: LocalTransportOptions) {
+    this.#options = options;
+    this.#control = new TokenBucket(options.clock, controlBurst, controlPerSecond);
+    options.channel.onmessage = (event) => this.#receive(event.data);
+    const locks = options.locks;
+    if (!locks) {
+      this.#post({ v: 1, t: 'here', from: options.selfId });
+      return;
+    }
+    // Announce only once the lock is held, so a peer queueing on it is granted it only when this tab ended.
+    locks
+      .request(this.#lockName(options.selfId), {}, () => {
+        if (this.#closed) return undefined;
+        this.#post({ v: 1, t: 'here', from: options.selfId });
+        return new Promise<void>((release) => {
+          this.#releaseOwnLock = release;
+        });
+      })
+      .catch(() => {});
+  }
+
+  get selfId(): PeerId {
+    return this.#options.selfId;
+  }
+
+  get crashNotice(): LocalCrashNotice {
+    return this.#options.locks ? 'web-locks' : 'heartbeats';
+  }
+
+  reaches(peer: PeerId): boolean {
+    return !this.#closed && this.#reachable.has(peer);
+  }
+
+  readonly createLink = (peer: PeerId, _initiator: boolean, callbacks: LinkCallbacks): Link => {
+    this.#links.get(peer)?.destroy();
+    const link = new LocalLink(peer, callbacks, this);
+    this.#links.set(peer, link);
+    if (this.#synFrom.delete(peer)) {
+      this.post({ v: 1, t: 'ack', from: this.#options.selfId, to: peer });
+      this.#options.clock.setTimeout(() => link.markOpen(), 0); // after the mesh holds the link
+    } else {
+      this.post({ v: 1, t: 'syn', from: this.#options.selfId, to: peer });
+    }
+    return link;
+  };
+
+  stats(): LocalTransportStats {
+    return Object.freeze({
+      crashNotice: this.crashNotice,
+      reachable: this.#reachable.size,
+      received: this.#stats.received,
+      dropped: Object.freeze({ ...this.#stats.dropped }),
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    for (const link of [...this.#links.values()]) link.destroy();
+    this.#post({ v: 1, t: 'gone', from: this.#options.selfId });
+    this.#closed = true;
+    for (const waiting of this.#reachable.values()) waiting?.abort();
+    this.#reachable.clear();
+    this.#synFrom.clear();
+    this.#releaseOwnLock?.();
+    this.#options.channel.onmessage = null;
+    this.#options.channel.close();
+    this.onReachable.clear();
+    this.onGone.clear();
+  }
+
+  /** @internal A link's outgoing message. */
+  post(message: LocalMessage): void {
+    this.#post(message);
+  }
+
+  /** @internal A link was destroyed. */
+  forget(link: LocalLink): void {
+    if (this.#links.get(link.peer) === link) this.#links.delete(link.peer);
+  }
+
+  #post(message: LocalMessage): void {
+    if (this.#closed) return;
+    try {
+      this.#options.channel.postMessage(message);
+    } catch {
+      // A closed channel (the page is going away): nothing to deliver to.
+    }
+  }
+
+  #receive(data: unknown): void {
+    const self = this.#options.selfId;
+    // Most traffic is addressed to other tabs: skip it before any validation work.
+    const to = (data as { to?: unknown } | null)?.to;
+    if (this.#closed || (to !== undefined && to !== self)) return;
+    this.#stats.received++;
+    const dropped = this.#stats.dropped;
+    const parsed = localMessageSchema.safeParse(data);
+    if (!parsed.success) {
+      dropped.invalid++;
+      return;
+    }
+    const message = parsed.data;
+    if (message.from === self) {
+      dropped.spoofed++;
+      return;
+    }
+    if (message.t === 'data') {
+      const link = this.#links.get(message.from);
+      if (link?.state === 'open') link.deliver(message.d);
+      else dropped.unlinked++;
+      return;
+    }
+    if (!this.#control.take()) {
+      dropped.rateLimited++;
+      return;
+    }
+    switch (message.t) {
+      case 'here':
+        this.#announced(message.from);
+        return;
+      case 'gone':
+        this.#forgetPeer(message.from);
+        return;
+      case 'syn':
+        this.#syn(message.from);
+        return;
+      case 'ack': {
+        const link = this.#links.get(message.from);
+        if (link) link.markOpen();
+        else dropped.unlinked++;
+        return;
+      }
+      case 'close': {
+        this.#synFrom.delete(message.from);
+        this.#links.get(message.from)?.remoteClosed();
+        return;
+      }
+    }
+  }
+
+  /** A tab announced itself: answer once (so it learns this tab), and watch its lock. */
+  #announced(peer: PeerId): void {
+    if (this.#reachable.has(peer)) return;
+    if (this.#reachable.size >= meshLimits.maxPeers) {
+      this.#stats.dropped.refused++;
+      return;
+    }
+    const locks = this.#options.locks;
+    const waiting = locks ? new AbortController() : undefined;
+    this.#reachable.set(peer, waiting);
+    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
+    if (locks && waiting) {
+      locks
+        .request(this.#lockName(peer), { signal: waiting.signal }, () => {
+          if (this.#closed || this.#reachable.get(peer) !== waiting) return;
+          this.#forgetPeer(peer);
+          this.onGone.emit(peer);
+        })
+        .catch(() => {});
+    }
+    this.onReachable.emit(peer, false);
+  }
+
+  #forgetPeer(peer: PeerId): void {
+    this.#reachable.get(peer)?.abort();
+    this.#reachable.delete(peer);
+    this.#synFrom.delete(peer);
+  }
+
+  /** A tab opened its link to this one: open ours if this tab wants one, else remember it. */
+  #syn(peer: PeerId): void {
+    const link = this.#links.get(peer);
+    if (link && link.state !== 'closed') {
+      this.post({ v: 1, t: 'ack', from: this.#options.selfId, to: peer });
+      link.markOpen();
+      return;
+    }
+    if (!this.#reachable.has(peer)) {
+      this.#stats.dropped.unlinked++;
+      return;
+    }
+    this.#synFrom.add(peer);
+    this.onReachable.emit(peer, true); // the mesh opens its side now if signaling lists the peer
+  }
+
+  #lockName(peer: PeerId): string {
+    return `${this.#options.name}/tab/${peer}`;
+  }
+}
+
+/** One local link: messages over the shared channel, addressed to one tab. */
+class LocalLink implements Link {
+  readonly initiator = false;
+  #state: LinkState = 'connecting';
+
+  constructor(
+    readonly peer: PeerId,
+    private readonly callbacks: LinkCallbacks,
+    private readonly transport: LocalTransport,
+  ) {}
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  signal(): void {
+    // Local links need no negotiation.
+  }
+
+  send(text: string): boolean {
+    if (this.#state !== 'open') return false;
+    this.transport.post({ v: 1, t: 'data', from: this.#self(), to: this.peer, d: text });
+    return true;
+  }
+
+  bufferedAmount(): number {
+    return 0;
+  }
+
+  destroy(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.transport.post({ v: 1, t: 'close', from: this.#self(), to: this.peer });
+    this.transport.forget(this);
+  }
+
+  markOpen(): void {
+    if (this.#state !== 'connecting') return;
+    this.#state = 'open';
+    this.callbacks.open();
+  }
+
+  deliver(text: string): void {
+    this.callbacks.data(text);
+  }
+
+  remoteClosed(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.transport.forget(this);
+    this.callbacks.close('closed');
+  }
+
+  #self(): PeerId {
+    return this.transport.selfId;
+  }
+}

@@ -1,0 +1,62 @@
+import type { Clock, PeerId } from '@conclave/election';
+import { type MeshTimings, meshLimits } from './limits';
+import type { Link } from './link';
+import { LinkProbe } from './link-probe';
+import type { SimplePeerSignal } from './link-signal';
+import { TokenBucket } from './token-bucket';
+import type { Transport } from './transport';
+
+/** What the mesh's peer registry keeps about one peer: its current link, retries, negotiation and probe. */
+export interface PeerEntry {
+  readonly id: PeerId;
+  readonly initiator: boolean;
+  inRoom: boolean;
+  link: Link | undefined;
+  /** The link attempt `link` belongs to (WebRTC only). */
+  session: string | undefined;
+  /** The transport `link` goes through. */
+  transport: Transport | undefined;
+  startedAt: number;
+  openTimer: unknown;
+  retryTimer: unknown;
+  attempts: number;
+  /** Non-initiator: signals of a session whose offer has not arrived yet (bounded). */
+  pendingSession: string | undefined;
+  pendingSignals: SimplePeerSignal[];
+  /** Whether `link` has opened. */
+  opened: boolean;
+  /** Round-trip sampling and the liveness probe (after signaling said `peer-left`). */
+  readonly probe: LinkProbe;
+  reported: readonly PeerId[];
+  readonly inbound: TokenBucket;
+  lastLinkRequestAt: number;
+}
+
+/** A registry entry for a peer just heard of (no link yet). */
+export function newPeerEntry(
+  id: PeerId,
+  initiator: boolean,
+  clock: Clock,
+  timings: MeshTimings,
+  sendPing: (n: number) => boolean,
+): PeerEntry {
+  return {
+    id,
+    initiator,
+    inRoom: false,
+    link: undefined,
+    session: undefined,
+    transport: undefined,
+    startedAt: 0,
+    openTimer: undefined,
+    retryTimer: undefined,
+    attempts: 0,
+    pendingSession: undefined,
+    pendingSignals: [],
+    opened: false,
+    probe: new LinkProbe(clock, timings, sendPing),
+    reported: Object.freeze([]),
+    inbound: new TokenBucket(clock, meshLimits.inboundBurst, meshLimits.inboundPerSecond),
+    lastLinkRequestAt: Number.NEGATIVE_INFINITY,
+  };
+}

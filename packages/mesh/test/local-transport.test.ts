@@ -1,0 +1,190 @@
+import type { PeerId } from '@conclave/election';
+import { VirtualClock } from '@conclave/election/simulation';
+import { describe, expect, it } from 'vitest';
+import { meshLimits } from '../src/limits';
+import type { LinkFactory } from '../src/link';
+import { LocalTransport } from '../src/local-transport';
+import { Mesh } from '../src/mesh';
+import { parseTransports, webRtcTransport } from '../src/transport';
+import { type FakeChannel, FakeChannelBus, FakeLocks } from './fake-local';
+
+const id = (n: number): PeerId => n.toString(16).padStart(32, '0');
+
+interface Tab {
+  readonly id: PeerId;
+  readonly mesh: Mesh;
+  readonly local: LocalTransport;
+  readonly channel: FakeChannel;
+}
+
+/** Tabs of one browser profile: a shared channel bus, shared locks (or none), signaling done by hand. */
+function browser(options: { locks?: boolean } = {}) {
+  const clock = new VirtualClock(0);
+  const bus = new FakeChannelBus(clock);
+  const locks = options.locks === false ? undefined : new FakeLocks();
+  let rtcLinks = 0;
+  // A WebRTC factory that only counts: these tests must never need one between local tabs.
+  const rtc: LinkFactory = () => {
+    rtcLinks++;
+    throw new Error('no WebRTC in this test');
+  };
+  const tabs: Tab[] = [];
+  const open = (tabId: PeerId): Tab => {
+    const channel = bus.open();
+    const local = new LocalTransport({
+      selfId: tabId,
+      name: 'conclave/v1/test/room',
+      channel,
+      locks: locks?.forTab(tabId),
+      clock,
+    });
+    const mesh = new Mesh({
+      selfId: tabId,
+      clock,
+      sendSignal: () => {},
+      transports: [local, webRtcTransport(rtc)],
+    });
+    return { id: tabId, mesh, local, channel };
+  };
+  /** A tab joins: signaling lists it to the others and the others to it. */
+  const join = (tabId: PeerId): Tab => {
+    const tab = open(tabId);
+    for (const other of tabs) other.mesh.peerJoined(tabId);
+    tab.mesh.joined(tabs.map((other) => other.id));
+    tabs.push(tab);
+    return tab;
+  };
+  /** Runs the virtual clock, letting promise callbacks (lock grants) run between steps. */
+  const run = async (ms: number) => {
+    for (let t = 0; t < ms; t++) {
+      clock.runFor(1);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    }
+  };
+  return { clock, bus, locks, tabs, open, join, run, rtcLinks: () => rtcLinks };
+}
+
+const others = (tabs: readonly Tab[], self: Tab) => tabs.filter((tab) => tab !== self).map((tab) => tab.id);
+
+describe('local transport', () => {
+  it('links tabs of one profile over the channel, without any RTCPeerConnection', async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
+    await b.run(50);
+    for (const tab of tabs) {
+      expect(tab.mesh.view()).toEqual(others(tabs, tab));
+      expect(tab.mesh.peers().map((peer) => peer.transport)).toEqual(['local', 'local']);
+    }
+    expect(b.rtcLinks()).toBe(0);
+    let got: unknown;
+    tabs[1]!.mesh.onApp.add((_from, payload) => {
+      got = payload;
+    });
+    tabs[0]!.mesh.send(id(2), { ch: 'app', payload: { hello: 1 } });
+    await b.run(5);
+    expect(got).toEqual({ hello: 1 });
+  });
+
+  it('drops a crashed tab at once through its Web Lock, before signaling notices', async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
+    await b.run(50);
+    expect(tabs[0]!.local.stats().crashNotice).toBe('web-locks');
+    // Tab 3's process dies: no bye, no gone, its channel just goes silent; only its lock is released.
+    b.bus.remove(tabs[2]!.channel);
+    b.locks?.crash(id(3));
+    await b.run(5);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2)]);
+    expect(tabs[1]!.mesh.view()).toEqual([id(1)]);
+  });
+
+  it('without Web Locks says heartbeats, and a crashed tab is dropped only after signaling and the probe', async () => {
+    const b = browser({ locks: false });
+    const tabs = [b.join(id(1)), b.join(id(2))];
+    await b.run(50);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2)]);
+    expect(tabs[0]!.local.stats().crashNotice).toBe('heartbeats');
+    b.bus.remove(tabs[1]!.channel);
+    await b.run(1_000);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2)]); // nothing tells it yet
+    tabs[0]!.mesh.peerLeft(id(2));
+    await b.run(600);
+    expect(tabs[0]!.mesh.view()).toEqual([]);
+  });
+
+  it('never links a tab signaling does not list, even if it announces itself and asks for a link', async () => {
+    const b = browser();
+    const tab = b.join(id(1));
+    const outsider = b.open(id(9)); // on the channel, but never in the signaling room
+    await b.run(50);
+    expect(tab.local.reaches(id(9))).toBe(true);
+    expect(tab.mesh.view()).toEqual([]);
+    outsider.local.createLink(id(1), false, { signal() {}, open() {}, data() {}, close() {} });
+    b.bus.inject({ v: 1, t: 'data', from: id(9), to: id(1), d: '{"ch":"app","payload":1}' });
+    await b.run(50);
+    expect(tab.mesh.view()).toEqual([]);
+    expect(tab.mesh.peers()).toEqual([]);
+    expect(tab.local.stats().dropped.unlinked).toBeGreaterThan(0);
+  });
+
+  it('drops and counts junk, self-spoofing and floods; the links and view stay', async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2))];
+    await b.run(50);
+    const [a] = tabs;
+    const view = a!.mesh.view();
+    const junk = [
+      null,
+      1,
+      'x',
+      {},
+      { v: 2, t: 'here', from: id(2) },
+      { v: 1, t: 'data', from: 'nope', to: id(1), d: 'x' },
+    ];
+    for (const message of junk) b.bus.inject(message);
+    b.bus.inject({ v: 1, t: 'data', from: id(1), to: id(1), d: '{}' });
+    b.bus.inject({ v: 1, t: 'data', from: id(2), to: id(1), d: 'x'.repeat(meshLimits.maxMessageBytes + 1) });
+    await b.run(5);
+    // The oversize payload is refused by the channel's own schema, before any parsing.
+    expect(a!.local.stats().dropped.invalid).toBe(junk.length + 1);
+    expect(a!.local.stats().dropped.spoofed).toBe(1);
+    // A flood on an open local link meets the same per-link rate limit as a data channel.
+    let delivered = 0;
+    a!.mesh.onApp.add(() => delivered++);
+    const flood = meshLimits.inboundBurst + 100;
+    for (let i = 0; i < flood; i++) {
+      b.bus.inject({ v: 1, t: 'data', from: id(2), to: id(1), d: JSON.stringify({ ch: 'app', payload: i }) });
+    }
+    await b.run(2);
+    expect(delivered).toBeLessThan(flood);
+    expect(a!.mesh.stats().dropped.rateLimited).toBeGreaterThan(0);
+    expect(a!.mesh.view()).toBe(view);
+    // Junk (not JSON, bad envelope) goes through the wire's validation and is counted there too.
+    await b.run(1_100); // the link's bucket refills
+    b.bus.inject({ v: 1, t: 'data', from: id(2), to: id(1), d: '{"ch":"election","msg":{}}' });
+    await b.run(5);
+    expect(a!.mesh.stats().dropped.badElection).toBe(1);
+    expect(a!.mesh.view()).toEqual([id(2)]);
+  });
+
+  it('a tab forced to WebRTC (no local transport) is linked over WebRTC, not locally', async () => {
+    const b = browser();
+    const tab = b.join(id(1));
+    await b.run(10);
+    // id(2) has no channel: tab 1 never sees it locally and asks WebRTC for the link (after the defer).
+    tab.mesh.peerJoined(id(2));
+    await b.run(300);
+    expect(b.rtcLinks()).toBeGreaterThan(0);
+  });
+});
+
+describe('the transports option', () => {
+  it('defaults to local then WebRTC, and refuses anything but a non-empty list of distinct known kinds', () => {
+    expect(parseTransports(undefined)).toEqual(['local', 'webrtc']);
+    expect(parseTransports(['webrtc'])).toEqual(['webrtc']);
+    expect(parseTransports(['local'])).toEqual(['local']);
+    for (const bad of [[], ['webrtc', 'webrtc'], ['tcp'], 'webrtc', null, ['local', 'webrtc', 'local']]) {
+      expect(parseTransports(bad)).toBeUndefined();
+    }
+  });
+});
