@@ -1,5 +1,5 @@
 import { peerIdPattern } from '@conclave/protocol';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { meshLimits } from './limits';
 
 const peerId = z.string().check(z.regex(peerIdPattern));

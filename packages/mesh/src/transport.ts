@@ -1,5 +1,5 @@
 import type { PeerId } from '@conclave/election';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { LinkFactory } from './link';
 import { Listeners } from './listeners';
 
