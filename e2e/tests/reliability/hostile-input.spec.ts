@@ -182,13 +182,18 @@ test('a flood of junk over one data channel is rate-limited per link; the electi
     victimIds,
     Array.from({ length: flood }, (_, n) => `junk ${n}`),
   );
+  const dropped = async () =>
+    (await deltas(victims, baseline)).map((delta) => delta.badJson + delta.rateLimited);
   await expect
-    .poll(async () => (await deltas(victims, baseline)).map((delta) => delta.badJson + delta.rateLimited), {
+    .poll(async () => (await dropped()).every((count) => count >= flood), {
       message: 'every victim dropped the whole flood',
     })
-    .toEqual(victims.map(() => flood));
+    .toBe(true);
   const elapsedSeconds = (Date.now() - startedAt) / 1000;
 
+  // Beyond the flood, the same bucket may refuse a few of the flooder's own well-formed messages (the
+  // periodic round-trip pings): nothing else.
+  for (const count of await dropped()) expect(count).toBeLessThanOrEqual(flood + 4);
   for (const delta of await deltas(victims, baseline)) {
     // Each message is either parsed (and dropped as bad JSON) or refused unparsed by the link's bucket: at
     // most the burst plus the refill over the flood's duration get parsed.
