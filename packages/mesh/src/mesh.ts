@@ -109,15 +109,24 @@ export class Mesh {
 
   /** The room's members as a (re)join reported them: links to the others are wanted; open links stay. */
   joined(peers: readonly PeerId[]): void {
-    for (const peer of peers) this.peerJoined(peer);
+    for (const peer of peers) this.#admit(peer, false);
   }
 
-  /** Signaling reports a peer in the room. */
+  /** Signaling reports a peer that just joined the room. */
   peerJoined(peer: PeerId): void {
+    this.#admit(peer, true);
+  }
+
+  /**
+   * A peer signaling lists in the room. Only one that just joined waits `linkDeferMs` for its first link:
+   * the members listed at (re)join have stayed, and delaying them would only delay this tab's start-up.
+   */
+  #admit(peer: PeerId, justJoined: boolean): void {
     if (this.#closed || peer === this.selfId) return;
     const entry = this.#entry(peer);
     if (!entry) return;
     entry.inRoom = true;
+    entry.justJoined = justJoined;
     entry.probe.cancel();
     if (!entry.link) this.#want(entry);
     this.onChange.emit();
@@ -257,9 +266,9 @@ export class Mesh {
 
   /**
    * Wants a link to a peer in the room. Through a transport without negotiation (local) both sides open
-   * theirs at once. Over WebRTC the initiator starts one once the peer stayed `linkDeferMs` in the room (the
-   * first time; after a growing backoff later); the other side waits for the offer and asks for one
-   * (`link-request`) if none comes.
+   * theirs at once. Over WebRTC the initiator starts one at once for a member listed at join, once a peer
+   * that just joined stayed `linkDeferMs` in the room, and after a growing backoff on later attempts; the
+   * other side waits for the offer and asks for one (`link-request`) if none comes.
    */
   #want(entry: PeerEntry): void {
     if (entry.retryTimer !== undefined || entry.link) return;
@@ -274,7 +283,7 @@ export class Mesh {
       this.#timings.retryMaxMs,
       this.#timings.retryBaseMs * 2 ** Math.max(0, entry.attempts - 1),
     );
-    const first = entry.attempts === 0 ? this.#timings.linkDeferMs : backoff;
+    const first = entry.attempts > 0 ? backoff : entry.justJoined ? this.#timings.linkDeferMs : 0;
     const delay = !negotiated
       ? backoff
       : entry.initiator

@@ -11,6 +11,11 @@ export interface PeerEntry {
   readonly id: PeerId;
   readonly initiator: boolean;
   inRoom: boolean;
+  /**
+   * Announced by `peer-joined` rather than listed when this tab (re)joined: it may leave at once (an
+   * outsider's join/leave storm), so its first WebRTC link waits `linkDeferMs`.
+   */
+  justJoined: boolean;
   link: Link | undefined;
   /** The link attempt `link` belongs to (WebRTC only). */
   session: string | undefined;
@@ -44,6 +49,7 @@ export function newPeerEntry(
     id,
     initiator,
     inRoom: false,
+    justJoined: false,
     link: undefined,
     session: undefined,
     transport: undefined,

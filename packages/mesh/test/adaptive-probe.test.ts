@@ -140,4 +140,12 @@ describe('deferred WebRTC links', () => {
     clock.runFor(meshTimings.linkDeferMs);
     expect(s.created()).toBe(1);
   });
+
+  it('links at once to the members listed when this tab joins: they have stayed, only newcomers wait', () => {
+    const clock = new VirtualClock(0);
+    const s = scripted(clock);
+    s.mesh.joined([peer]);
+    clock.runFor(0);
+    expect(s.created()).toBe(1);
+  });
 });
