@@ -465,8 +465,10 @@ class GossipElection implements Election {
    */
   private succeed(reason: string): void {
     // Only exclusions every peer shares (not `abdicated`: the peer that abdicated does not exclude itself).
+    // A view still filling (links to room members opening) is not one every peer agrees on.
     const successor = handover.agreedSuccessor([this.id, ...this.adapter.peers()], this.silent);
-    if (this.yielding || successor === undefined) this.startElection(reason);
+    if (this.yielding || successor === undefined || this.adapter.settling?.() === true)
+      this.startElection(reason);
     else if (successor === this.id) this.becomeLeader(reason);
     else this.awaitSuccessor('successor-timeout');
   }

@@ -61,6 +61,19 @@ describe('liveness: tighter than Fabric', () => {
     expect(net.gossiped).toEqual([{ type: 'declaration', sender: 'm', term: 4 }]);
   });
 
+  it('a peer whose links to room members are still opening does not declare at once: its view is not agreed', () => {
+    const net = manualAdapter(['a', 'z']);
+    const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
+    net.deliver({ type: 'declaration', sender: 'a', term: 3 });
+    net.clock.runUntil(200);
+    net.setSettling(true);
+    net.setPeers(['z']);
+    expect(election.isLeader()).toBe(false);
+    expect(net.gossiped).not.toContainEqual(expect.objectContaining({ type: 'declaration' }));
+    // Fabric's proposal round instead: a lower id whose link opens meanwhile still wins it.
+    expect(net.gossiped).toContainEqual(expect.objectContaining({ type: 'proposal', sender: 'm' }));
+  });
+
   it('a follower whose leader left adopts the agreed successor as soon as it declares', () => {
     const net = manualAdapter(['a', 'b', 'z']);
     const election = createElection({ id: 'm', adapter: net.adapter, clock: net.clock });
