@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { sourceConditions } from '../../scripts/source-conditions.mjs';
 import type { PackageAliases } from './source-snapshot';
 
 /** Where the harness writes the built pages; served as the signaling server's static directory. */
@@ -17,6 +18,8 @@ export async function buildPages(packageAliases: PackageAliases = []): Promise<s
     logLevel: 'warn',
     // simple-peer 9 needs Node globals; its prebuilt browser bundle does not (see the WebRTC recipe).
     resolve: {
+      // The packages' sources, as the dev server and tests use them (no `npm run build:packages` needed).
+      conditions: sourceConditions.resolve.conditions,
       alias: [
         { find: /^simple-peer$/, replacement: 'simple-peer/simplepeer.min.js' },
         ...packageAliases.map(({ find, replacement }) => ({ find: new RegExp(`^${find}$`), replacement })),
