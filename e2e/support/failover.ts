@@ -26,3 +26,24 @@ export async function crashLeaderAndAgree(
   expect(after.term).toBeGreaterThan(before.term);
   return { survivors, after, leaderPage };
 }
+
+/**
+ * Closes the leader's tab (it leaves gracefully, handing over) and expects the others to agree on a new
+ * leader under a higher term; records the time from the close to agreement under `what`.
+ */
+export async function closeLeaderAndAgree(
+  testInfo: TestInfo,
+  pages: readonly Page[],
+  before: Agreement,
+  what: string,
+): Promise<{ survivors: Page[]; after: Agreement }> {
+  const leaderPage = pages[before.leaderIndex]!;
+  const survivors = pages.filter((page) => page !== leaderPage);
+  const closedAt = Date.now();
+  await leaderPage.close();
+  const after = await expectOneLeader(survivors);
+  await recordAgreement(testInfo, what, survivors, after.leaderId, closedAt);
+  expect(after.leaderId).not.toBe(before.leaderId);
+  expect(after.term).toBeGreaterThan(before.term);
+  return { survivors, after };
+}
