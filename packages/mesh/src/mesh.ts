@@ -283,7 +283,10 @@ export class Mesh {
       this.#timings.retryMaxMs,
       this.#timings.retryBaseMs * 2 ** Math.max(0, entry.attempts - 1),
     );
-    const first = entry.attempts > 0 ? backoff : entry.justJoined ? this.#timings.linkDeferMs : 0;
+    // A member listed at join links at once, unless a local transport may still find it in this browser.
+    const localPending = this.#transports.some((other) => other.kind !== 'webrtc');
+    const first =
+      entry.attempts > 0 ? backoff : entry.justJoined || localPending ? this.#timings.linkDeferMs : 0;
     const delay = !negotiated
       ? backoff
       : entry.initiator
