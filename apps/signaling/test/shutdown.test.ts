@@ -94,7 +94,9 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe('CLI', () => {
+// Each test spawns a cold Node + tsx process: on a loaded 2-core machine that alone has taken over 5 s
+// (vitest's default), so these get a longer bound; a hang still fails.
+describe('CLI', { timeout: 30_000 }, () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s emits `shutdown` to clients and exits 0', async (signal) => {
     const { child, url } = await startCli({ PORT: '0', ROOM_CAPACITY: '5' });
     const a = await peerIn(url, 'lobby');
