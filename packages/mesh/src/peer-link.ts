@@ -40,9 +40,10 @@ export interface SimplePeerInstance {
  * The peer constructor {@link SimplePeerLinkOptions} accepts: `simple-peer-light` (the default), `simple-peer`
  * 9, or anything with their API. `WEBRTC_SUPPORT: false` says this environment has no WebRTC.
  */
-export type SimplePeerConstructor = (new (options: SimplePeerOptions) => SimplePeerInstance) & {
+export interface SimplePeerConstructor {
+  new (options: SimplePeerOptions): SimplePeerInstance;
   readonly WEBRTC_SUPPORT?: boolean;
-};
+}
 
 const DefaultSimplePeer = BundledSimplePeer as unknown as SimplePeerConstructor;
 
