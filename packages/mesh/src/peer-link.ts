@@ -29,7 +29,11 @@ export interface SimplePeerOptions {
  */
 export interface SimplePeerInstance {
   on(event: string, listener: (...args: never[]) => void): unknown;
-  signal(data: SimplePeerSignal): void;
+  /**
+   * Feeds a signal the remote's peer emitted, as an object or its JSON (the link passes only validated
+   * {@link SimplePeerSignal}s; the parameter is that loose so simple-peer 9's own typing fits).
+   */
+  signal(data: string | { readonly type: string }): void;
   send(text: string): void;
   /** Bytes queued on the data channel. */
   readonly bufferSize: number;
