@@ -1,3 +1,5 @@
+// Its module declaration, for every program that compiles this file (apps and tests compile the source too).
+/// <reference path="./simple-peer-light.d.ts" />
 import type { PeerId } from '@conclave/election';
 // simple-peer 9 without its Node streams: the same API and signals, no dependencies, and one ES module that
 // bundlers and Node both take as is (simple-peer itself needs Node's globals and ~28 KB gzipped of
