@@ -13,13 +13,13 @@ const signalingUrl = process.env.SIGNALING_URL ?? 'http://127.0.0.1:5173';
 export default defineConfig({
   root: fileURLToPath(new URL('apps/web', import.meta.url)),
   plugins: [react()],
-  // Workspace packages from source (no build needed); @conclave/mesh picks simple-peer's browser build itself.
+  // Workspace packages from source (no build needed); @conclave/mesh's WebRTC peer needs no Node globals.
   ...sourceConditions,
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // React, Socket.IO, simple-peer and zod in one chunk: ~500 kB minified, ~150 kB gzipped. Fine for a
+    // React, Socket.IO, simple-peer-light and zod in one chunk: ~500 kB minified, ~150 kB gzipped. Fine for a
     // one-page dashboard; raise the warning threshold rather than split.
     chunkSizeWarningLimit: 700,
   },

@@ -1,21 +1,63 @@
+// Its module declaration, for every program that compiles this file (apps and tests compile the source too).
+/// <reference path="./simple-peer-light.d.ts" />
 import type { PeerId } from '@conclave/election';
-import type SimplePeer from 'simple-peer';
-// The package's browser build in browsers (simple-peer's own entry needs Node's globals), the package elsewhere.
-import BundledSimplePeer from '#simple-peer';
+// simple-peer 9 without its Node streams: the same API and signals, no dependencies, and one ES module that
+// bundlers and Node both take as is (simple-peer itself needs Node's globals and ~28 KB gzipped of
+// readable-stream, buffer and events in a browser bundle).
+import BundledSimplePeer from 'simple-peer-light';
 import type { Link, LinkCallbacks, LinkFactory, LinkState } from './link';
 import { type SimplePeerSignal, simplePeerSignalSchema } from './link-signal';
 
-/** The simple-peer constructor (or a compatible one), as {@link SimplePeerLinkOptions} accepts it. */
-export type SimplePeerConstructor = new (options: SimplePeer.Options) => SimplePeer.Instance;
-
 /** WebRTC classes for environments without them (Node: `@roamhq/wrtc`); simple-peer's `wrtc` option. */
-export type WrtcImplementation = NonNullable<SimplePeer.Options['wrtc']>;
+export interface WrtcImplementation {
+  RTCPeerConnection: typeof RTCPeerConnection;
+  RTCSessionDescription: typeof RTCSessionDescription;
+  RTCIceCandidate: typeof RTCIceCandidate;
+}
+
+/** What the link passes to the peer constructor: a subset of simple-peer 9's options. */
+export interface SimplePeerOptions {
+  initiator: boolean;
+  trickle: boolean;
+  /** Strings arrive as strings (simple-peer 9 would otherwise turn them into Buffers). */
+  objectMode: boolean;
+  config: RTCConfiguration;
+  wrtc?: WrtcImplementation;
+}
+
+/**
+ * What the link uses of a peer: simple-peer 9's instance API (events `signal`, `connect`, `data`, `close`,
+ * `error`). Both `simple-peer` 9 and `simple-peer-light` instances fit it.
+ */
+export interface SimplePeerInstance {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  /**
+   * Feeds a signal the remote's peer emitted, as an object or its JSON (the link passes only validated
+   * {@link SimplePeerSignal}s; the parameter is that loose so simple-peer 9's own typing fits).
+   */
+  signal(data: string | { readonly type: string }): void;
+  send(text: string): void;
+  /** Bytes queued on the data channel. */
+  readonly bufferSize: number;
+  destroy(): void;
+}
+
+/**
+ * The peer constructor {@link SimplePeerLinkOptions} accepts: `simple-peer-light` (the default), `simple-peer`
+ * 9, or anything with their API. `WEBRTC_SUPPORT: false` says this environment has no WebRTC.
+ */
+export interface SimplePeerConstructor {
+  new (options: SimplePeerOptions): SimplePeerInstance;
+  readonly WEBRTC_SUPPORT?: boolean;
+}
+
+const DefaultSimplePeer = BundledSimplePeer as unknown as SimplePeerConstructor;
 
 /** Options of the simple-peer link factory. */
 export interface SimplePeerLinkOptions {
   /** STUN/TURN servers; `[]` means host candidates only (one machine or one LAN). */
   iceServers: RTCIceServer[];
-  /** Advanced: another simple-peer build (default: the `simple-peer` package). */
+  /** Advanced: another simple-peer build (default: the `simple-peer-light` package). */
   SimplePeer?: SimplePeerConstructor | undefined;
   /** Advanced: WebRTC classes where the platform has none (Node tests). */
   wrtc?: WrtcImplementation | undefined;
@@ -24,8 +66,7 @@ export interface SimplePeerLinkOptions {
 /** True when links can be created with these options (a browser with WebRTC, or `wrtc` given). */
 export function webRtcAvailable(options: Pick<SimplePeerLinkOptions, 'wrtc' | 'SimplePeer'>): boolean {
   if (options.wrtc) return true;
-  const ctor = (options.SimplePeer ?? BundledSimplePeer) as unknown as { WEBRTC_SUPPORT?: boolean };
-  return ctor.WEBRTC_SUPPORT !== false;
+  return (options.SimplePeer ?? DefaultSimplePeer).WEBRTC_SUPPORT !== false;
 }
 
 /** A {@link LinkFactory} making one simple-peer (one RTCPeerConnection with one data channel) per remote. */
@@ -43,7 +84,7 @@ export const earlyDataLimit = 32;
 /** A {@link Link} over simple-peer 9: trickle ICE, one ordered reliable data channel, strings kept as strings. */
 class SimplePeerLink implements Link {
   #state: LinkState = 'connecting';
-  readonly #peer: SimplePeer.Instance;
+  readonly #peer: SimplePeerInstance;
   /** Data that arrived before `connect`, delivered in order right after `open`. */
   #early: Array<string | Uint8Array> = [];
 
@@ -53,7 +94,7 @@ class SimplePeerLink implements Link {
     private readonly callbacks: LinkCallbacks,
     options: SimplePeerLinkOptions,
   ) {
-    const Ctor = options.SimplePeer ?? (BundledSimplePeer as unknown as SimplePeerConstructor);
+    const Ctor = options.SimplePeer ?? DefaultSimplePeer;
     this.#peer = new Ctor({
       initiator,
       trickle: true,
@@ -94,7 +135,7 @@ class SimplePeerLink implements Link {
   signal(data: SimplePeerSignal): void {
     if (this.#state === 'closed') return;
     try {
-      this.#peer.signal(data as SimplePeer.SignalData);
+      this.#peer.signal(data);
     } catch {
       this.#closed('bad-signal');
     }

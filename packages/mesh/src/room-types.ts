@@ -41,7 +41,10 @@ export interface JoinRoomOptions {
    * (e.g. `import wrtc from '@roamhq/wrtc'`), passed to simple-peer's `wrtc` option.
    */
   wrtc?: WrtcImplementation;
-  /** Advanced: another simple-peer constructor (default: the `simple-peer` package). */
+  /**
+   * Advanced: another peer constructor with simple-peer 9's API (default: the `simple-peer-light` package;
+   * `simple-peer` 9 fits too).
+   */
   SimplePeer?: SimplePeerConstructor;
   /** Advanced: extra socket.io-client options (e.g. `{ transports: ['websocket'] }`). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
