@@ -1,5 +1,13 @@
 import type { Role } from '@conclave/election';
-import type { CallOptions, LeaderTask, SharedEntry, SharedOptions } from '@conclave/shared-work';
+import type {
+  CallHandler,
+  CallOptions,
+  LeaderCallResult,
+  LeaderTask,
+  ServeOptions,
+  SharedEntry,
+  SharedOptions,
+} from '@conclave/shared-work';
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useRoom } from './conclave-room';
 
@@ -88,4 +96,47 @@ export function useCallLeader(): CallLeader {
         : room.callLeader<T>(method, args, options),
     [room],
   );
+}
+
+/** Like {@link CallLeader}, resolving with the result's term, the answering leader and the attempts made. */
+export type CallLeaderDetailed = <T = unknown>(
+  method: string,
+  args?: unknown,
+  options?: CallOptions,
+) => Promise<LeaderCallResult<T>>;
+
+/** A stable function that calls the leader (see `Room.callLeaderDetailed`); rejects when the room is not joined. */
+export function useCallLeaderDetailed(): CallLeaderDetailed {
+  const { room } = useRoom();
+  return useCallback<CallLeaderDetailed>(
+    <T = unknown>(method: string, args?: unknown, options?: CallOptions): Promise<LeaderCallResult<T>> =>
+      room === undefined
+        ? Promise.reject(new Error(`cannot call "${method}": the room is not joined`))
+        : room.callLeaderDetailed<T>(method, args, options),
+    [room],
+  );
+}
+
+/**
+ * Serves `method` while mounted and joined (see `Room.serve`): register it in every tab, whoever leads
+ * answers. The newest `handler` answers; a change of `method` or of `options.args` (keep the schema object
+ * stable) registers again. Throws `SharedWorkUsageError` like `Room.serve` (bad name, served twice).
+ */
+export function useServe<A = unknown, R = unknown>(
+  method: string,
+  handler: CallHandler<A, R>,
+  options?: ServeOptions<A>,
+): void {
+  const { room } = useRoom();
+  const latest = useRef(handler);
+  latest.current = handler;
+  const args = options?.args;
+  useEffect(() => {
+    if (room === undefined) return;
+    return room.serve<A, R>(
+      method,
+      (callArgs, context) => latest.current(callArgs, context),
+      args === undefined ? undefined : { args },
+    );
+  }, [room, method, args]);
 }

@@ -1,9 +1,16 @@
 import type { Room, RoomSnapshot } from '@conclave/mesh';
-import type { LeaderTask, SharedEntry } from '@conclave/shared-work';
+import type { CallContext, CallHandler, LeaderTask, SharedEntry } from '@conclave/shared-work';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConclaveRoom, useCallLeader, useRunWhileLeader, useShared } from '../src';
+import {
+  ConclaveRoom,
+  useCallLeader,
+  useCallLeaderDetailed,
+  useRunWhileLeader,
+  useServe,
+  useShared,
+} from '../src';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -36,6 +43,17 @@ function fakeRoom() {
       return unregister;
     }),
     callLeader: vi.fn(async (method: string, args: unknown) => ({ method, args })),
+    callLeaderDetailed: vi.fn(async (method: string) => ({
+      value: method,
+      term: 4,
+      leaderId: 'b',
+      attempts: 2,
+    })),
+    served: new Map<string, CallHandler>(),
+    serve: vi.fn((method: string, handler: CallHandler) => {
+      room.served.set(method, handler);
+      return () => room.served.delete(method);
+    }),
   };
   return { room: room as unknown as Room, spies: room, handle, tasks, unregister };
 }
@@ -82,5 +100,36 @@ describe('hooks', () => {
     act(() => root?.unmount());
     root = undefined;
     expect(fake.unregister).toHaveBeenCalledTimes(1);
+  });
+
+  it('useServe answers with the newest handler, registers once per method, unregisters on unmount; useCallLeaderDetailed passes the details', async () => {
+    const fake = fakeRoom();
+    let detailed: ReturnType<typeof useCallLeaderDetailed> | undefined;
+    function Server({ answer }: { answer: string }) {
+      useServe('whoami', () => answer);
+      detailed = useCallLeaderDetailed();
+      return null;
+    }
+    const container = document.createElement('div');
+    root = createRoot(container);
+    const view = (answer: string) => (
+      <ConclaveRoom options={{ signalingUrl: 'http://127.0.0.1:1', room: 'r' }} join={async () => fake.room}>
+        <Server answer={answer} />
+      </ConclaveRoom>
+    );
+    act(() => root?.render(view('first')));
+    await settle();
+    act(() => root?.render(view('second')));
+    expect(fake.spies.serve).toHaveBeenCalledTimes(1);
+    expect(fake.spies.served.get('whoami')?.(undefined, {} as CallContext)).toBe('second');
+    await expect(detailed?.('whoami')).resolves.toEqual({
+      value: 'whoami',
+      term: 4,
+      leaderId: 'b',
+      attempts: 2,
+    });
+    act(() => root?.unmount());
+    root = undefined;
+    expect(fake.spies.served.has('whoami')).toBe(false);
   });
 });
