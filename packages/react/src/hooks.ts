@@ -1,15 +1,29 @@
 import type { Role } from '@conclave/election';
-import type {
-  CallHandler,
-  CallOptions,
-  LeaderCallResult,
-  LeaderTask,
-  ServeOptions,
-  SharedEntry,
-  SharedOptions,
+import {
+  type CallHandler,
+  type CallOptions,
+  type LeaderCallResult,
+  type LeaderTask,
+  type ServeOptions,
+  type SharedEntry,
+  type SharedOptions,
+  SharedWorkUsageError,
 } from '@conclave/shared-work';
-import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useRoom } from './conclave-room';
+
+/**
+ * Runs `use` on the room's shared work, or gives undefined once the room is leaving: `Room.leave()` disposes
+ * it at once, and a component may still render (or mount) until the session says `left`.
+ */
+function unlessDisposed<T>(use: () => T): T | undefined {
+  try {
+    return use();
+  } catch (error) {
+    if (error instanceof SharedWorkUsageError && error.code === 'disposed') return undefined;
+    throw error;
+  }
+}
 
 /** Who leads, as this tab sees it. Before the join completes: a follower of nobody, term 0. */
 export interface Leadership {
@@ -52,11 +66,16 @@ export interface SharedState<T> {
 
 /**
  * The room's shared value `name`, validated with `options.schema` (any zod 4 schema), re-rendering on
- * every accepted value. Throws `SharedWorkUsageError` for a bad name or a second, different schema.
+ * every accepted value; keep the schema object stable (a new one claims the value again). Throws `SharedWorkUsageError` for a bad name or a second, different schema.
  */
 export function useShared<T = unknown>(name: string, options?: SharedOptions<T>): SharedState<T> {
   const { room } = useRoom();
-  const shared = room?.shared<T>(name, options);
+  const schema = options?.schema;
+  // Claimed once per room, name and schema (keep the schema object stable): the handle outlives the leave.
+  const shared = useMemo(
+    () => (room === undefined ? undefined : unlessDisposed(() => room.shared<T>(name, { schema }))),
+    [room, name, schema],
+  );
   const read = useCallback(() => shared?.get(), [shared]);
   const entry = useSyncExternalStore(shared?.subscribe ?? noSubscription, read, read);
   const publish = useCallback(
@@ -79,7 +98,7 @@ export function useRunWhileLeader(task: LeaderTask): void {
   latest.current = task;
   useEffect(() => {
     if (room === undefined) return;
-    return room.runWhileLeader((context) => latest.current(context));
+    return unlessDisposed(() => room.runWhileLeader((context) => latest.current(context)));
   }, [room]);
 }
 
@@ -133,10 +152,12 @@ export function useServe<A = unknown, R = unknown>(
   const args = options?.args;
   useEffect(() => {
     if (room === undefined) return;
-    return room.serve<A, R>(
-      method,
-      (callArgs, context) => latest.current(callArgs, context),
-      args === undefined ? undefined : { args },
+    return unlessDisposed(() =>
+      room.serve<A, R>(
+        method,
+        (callArgs, context) => latest.current(callArgs, context),
+        args === undefined ? undefined : { args },
+      ),
     );
   }, [room, method, args]);
 }

@@ -1,5 +1,11 @@
 import type { Room, RoomSnapshot } from '@conclave/mesh';
-import type { CallContext, CallHandler, LeaderTask, SharedEntry } from '@conclave/shared-work';
+import {
+  type CallContext,
+  type CallHandler,
+  type LeaderTask,
+  type SharedEntry,
+  SharedWorkUsageError,
+} from '@conclave/shared-work';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +13,7 @@ import {
   ConclaveRoom,
   useCallLeader,
   useCallLeaderDetailed,
+  useRoom,
   useRunWhileLeader,
   useServe,
   useShared,
@@ -131,5 +138,52 @@ describe('hooks', () => {
     act(() => root?.unmount());
     root = undefined;
     expect(fake.spies.served.has('whoami')).toBe(false);
+  });
+
+  it('keeps showing a shared value while leaving, and a component mounted then renders instead of crashing', async () => {
+    const fake = fakeRoom();
+    let finishLeave: () => void = () => {};
+    const disposed = () => {
+      throw new SharedWorkUsageError('disposed', 'shared-work was disposed');
+    };
+    // Like Room.leave(): the shared work is disposed at once, the leave completes later.
+    fake.spies.leave.mockImplementation(() => {
+      fake.spies.shared.mockImplementation(disposed);
+      fake.spies.serve.mockImplementation(disposed);
+      fake.spies.runWhileLeader.mockImplementation(disposed);
+      return new Promise<void>((resolve) => (finishLeave = resolve));
+    });
+    let leave: (() => Promise<void>) | undefined;
+    function Value() {
+      const { entry } = useShared<number>('counter');
+      useServe('whoami', () => 'me');
+      useRunWhileLeader(() => {});
+      return <b>{entry?.value ?? 'none'}</b>;
+    }
+    function Page({ late }: { late: boolean }) {
+      const state = useRoom();
+      leave = state.leave;
+      return (
+        <p>
+          {state.status}:<Value />
+          {late && <Value />}
+        </p>
+      );
+    }
+    const container = document.createElement('div');
+    root = createRoot(container);
+    const view = (late: boolean) => (
+      <ConclaveRoom options={{ signalingUrl: 'http://127.0.0.1:1', room: 'r' }} join={async () => fake.room}>
+        <Page late={late} />
+      </ConclaveRoom>
+    );
+    act(() => root?.render(view(false)));
+    await settle();
+    act(() => fake.handle.publish(3));
+    act(() => void leave?.());
+    act(() => root?.render(view(true)));
+    expect(container.textContent).toBe('leaving:3none');
+    await act(async () => finishLeave());
+    expect(container.textContent).toBe('left:nonenone');
   });
 });
