@@ -36,21 +36,26 @@ export interface Leadership {
 const noLeadership: Leadership = { role: 'follower', leaderId: undefined, term: 0, isLeader: false };
 const noSubscription = () => () => {};
 
-/** The room's leadership, re-rendering when it changes (not on every other room change). */
+/**
+ * The room's leadership, re-rendering when it changes. It follows `Room.leadership()` and its change
+ * events, not every room change: rebuilding the room's snapshot on each one costs a busy room dearly.
+ */
 export function useLeadership(): Leadership {
   const { room } = useRoom();
   const last = useRef<Leadership>(noLeadership);
   const read = useCallback((): Leadership => {
     if (room === undefined) return noLeadership;
-    const { role, leaderId, term } = room.snapshot();
+    const { isLeader, leaderId, term } = room.leadership();
     const previous = last.current;
-    if (previous.role === role && previous.leaderId === leaderId && previous.term === term) return previous;
-    last.current = { role, leaderId, term, isLeader: role === 'leader' };
+    if (previous.isLeader === isLeader && previous.leaderId === leaderId && previous.term === term) {
+      return previous;
+    }
+    last.current = { role: isLeader ? 'leader' : 'follower', leaderId, term, isLeader };
     return last.current;
   }, [room]);
-  // Room methods need their `this`: never pass room.subscribe unbound.
+  // Room methods need their `this`: never pass them unbound.
   const subscribe = useCallback(
-    (listener: () => void) => (room === undefined ? () => {} : room.subscribe(listener)),
+    (listener: () => void) => (room === undefined ? () => {} : room.onLeadershipChange(() => listener())),
     [room],
   );
   return useSyncExternalStore(subscribe, read, read);

@@ -1,4 +1,4 @@
-import { JoinRoomError, type JoinRoomOptions, type Room, type RoomSnapshot } from '@conclave/mesh';
+import { JoinRoomError, type JoinRoomOptions, type Room } from '@conclave/mesh';
 import { act, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,16 +7,16 @@ import { ConclaveReactError, ConclaveRoom, createRoomSession, useLeadership, use
 // React only runs effects synchronously inside act() in an environment that says it is a test.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-/** A fake room: a snapshot the test changes, subscribers it tells, and a count of leaves. */
+/** A fake room: a leadership the test changes, listeners it tells, and a count of leaves. */
 function fakeRoom(id: string) {
-  let snapshot = { selfId: id, role: 'follower', leaderId: undefined, term: 0 } as unknown as RoomSnapshot;
-  const listeners = new Set<() => void>();
+  let leadership = { isLeader: false, leaderId: undefined as string | undefined, term: 0 };
+  const listeners = new Set<(leadership: unknown) => void>();
   // Methods use `this`, like the real Room's class methods: a hook that calls them unbound fails.
   const room = {
     id,
     listeners,
-    snapshot: () => snapshot,
-    subscribe(this: { listeners: Set<() => void> }, listener: () => void) {
+    leadership: () => leadership,
+    onLeadershipChange(this: { listeners: Set<(leadership: unknown) => void> }, listener: () => void) {
       this.listeners.add(listener);
       return () => this.listeners.delete(listener);
     },
@@ -26,8 +26,8 @@ function fakeRoom(id: string) {
     room: room as unknown as Room,
     leave: room.leave,
     lead(term: number) {
-      snapshot = { ...snapshot, role: 'leader', leaderId: id, term } as RoomSnapshot;
-      for (const listener of listeners) listener();
+      leadership = { isLeader: true, leaderId: id, term };
+      for (const listener of listeners) listener(leadership);
     },
   };
 }

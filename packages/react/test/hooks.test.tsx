@@ -1,4 +1,4 @@
-import type { Room, RoomSnapshot } from '@conclave/mesh';
+import type { Room } from '@conclave/mesh';
 import {
   type CallContext,
   type CallHandler,
@@ -41,8 +41,8 @@ function fakeRoom() {
   const unregister = vi.fn();
   const room = {
     id: 'a',
-    snapshot: () => ({ role: 'follower', leaderId: undefined, term: 0 }) as unknown as RoomSnapshot,
-    subscribe: () => () => {},
+    leadership: () => ({ isLeader: false, leaderId: undefined, term: 0 }),
+    onLeadershipChange: () => () => {},
     leave: vi.fn(async () => {}),
     shared: vi.fn(() => handle),
     runWhileLeader: vi.fn((task: LeaderTask) => {
