@@ -71,15 +71,18 @@ export interface SharedState<T> {
 
 /**
  * The room's shared value `name`, validated with `options.schema` (any zod 4 schema), re-rendering on
- * every accepted value; keep the schema object stable (a new one claims the value again). Throws `SharedWorkUsageError` for a bad name or a second, different schema.
+ * every accepted value. The schema is read when the value is first claimed in a room. Throws `SharedWorkUsageError` for a bad name or a second, different schema.
  */
 export function useShared<T = unknown>(name: string, options?: SharedOptions<T>): SharedState<T> {
   const { room } = useRoom();
-  const schema = options?.schema;
-  // Claimed once per room, name and schema (keep the schema object stable): the handle outlives the leave.
+  // Claimed once per room and name, with the schema of that render: an inline schema (a new object each
+  // render) must not count as a second schema. The handle outlives the leave.
+  const schema = useRef(options?.schema);
+  schema.current = options?.schema;
   const shared = useMemo(
-    () => (room === undefined ? undefined : unlessDisposed(() => room.shared<T>(name, { schema }))),
-    [room, name, schema],
+    () =>
+      room === undefined ? undefined : unlessDisposed(() => room.shared<T>(name, { schema: schema.current })),
+    [room, name],
   );
   const read = useCallback(() => shared?.get(), [shared]);
   const entry = useSyncExternalStore(shared?.subscribe ?? noSubscription, read, read);

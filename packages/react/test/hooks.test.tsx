@@ -186,4 +186,37 @@ describe('hooks', () => {
     await act(async () => finishLeave());
     expect(container.textContent).toBe('left:nonenone');
   });
+
+  it('useShared claims a value once per room, so an inline schema (a new object each render) does not throw', async () => {
+    const fake = fakeRoom();
+    const claims: unknown[] = [];
+    fake.spies.shared.mockImplementation(((_name: string, options?: { schema?: unknown }) => {
+      // Like the real store: a second, different schema for a claimed name is refused.
+      if (claims.length > 0 && options?.schema !== claims[0]) throw new Error('another schema');
+      claims.push(options?.schema);
+      return fake.handle;
+    }) as never);
+    function Value({ n }: { n: number }) {
+      // A new schema object on every render, as `{ schema: z.number() }` written inline makes.
+      const { entry } = useShared<number>('counter', { schema: { inline: n } as never });
+      return (
+        <b>
+          {n}:{entry?.value ?? 'none'}
+        </b>
+      );
+    }
+    const container = document.createElement('div');
+    root = createRoot(container);
+    const view = (n: number) => (
+      <ConclaveRoom options={{ signalingUrl: 'http://127.0.0.1:1', room: 'r' }} join={async () => fake.room}>
+        <Value n={n} />
+      </ConclaveRoom>
+    );
+    act(() => root?.render(view(1)));
+    await settle();
+    act(() => fake.handle.publish(5));
+    act(() => root?.render(view(2)));
+    expect(container.textContent).toBe('2:5');
+    expect(claims).toHaveLength(1);
+  });
 });
