@@ -19,6 +19,7 @@ const inputs = [
   'packages/election/src',
   'packages/protocol/src',
   'packages/shared-work/src',
+  'packages/react/src',
   'vite.config.ts',
   'package-lock.json',
 ];

@@ -1,10 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { logLevels, type SignalingServerInput } from './options';
 
-/** The built web app, relative to this file: `apps/web/dist`. */
+/** The built web app, relative to this file: `apps/web/dist` in this repository. */
 export const defaultStaticDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * What to serve without `--static-dir`: the dashboard when it is built next to the server (in this
+ * repository), else nothing (an installed `conclave-signaling` has no dashboard beside it).
+ */
+export function builtDefaultStaticDir(exists: (path: string) => boolean = existsSync): string | undefined {
+  return exists(join(defaultStaticDir, 'index.html')) ? defaultStaticDir : undefined;
+}
 
 /** Flags of the CLI; each has an environment variable of the upper-snake name. `SIGNALING_KEY` is env-only. */
 const flags = {
@@ -65,7 +75,7 @@ const cliConfigSchema = z.strictObject({
       ),
     ),
   ),
-  STATIC_DIR: unlessBlank(z._default(z.string(), defaultStaticDir)),
+  STATIC_DIR: unlessBlank(z.optional(z.string())),
   LOG_LEVEL: unlessBlank(z._default(z.enum(logLevels), 'info')),
 });
 
@@ -85,7 +95,9 @@ Flags (each also read from the environment variable in brackets; flags win):
   --trusted-proxy-header NAME
                         [TRUSTED_PROXY_HEADER]  client address from this proxy header's right-most
                                            entry (e.g. x-forwarded-for)          default: none (ignored)
-  --static-dir DIR      [STATIC_DIR]       built web app to serve                default apps/web/dist
+  --static-dir DIR      [STATIC_DIR]       built web app to serve                default: the built
+                                           dashboard in this repository (apps/web/dist); none when
+                                           installed (then only Socket.IO, /healthz and /metrics)
   --log-level LEVEL     [LOG_LEVEL]        ${logLevels.join('|')}   default info
                         [SIGNALING_KEY]    resume-token HMAC key (env only)      default: random per process
   --help, -h                               print this help
@@ -119,7 +131,7 @@ export function readCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       roomJoinLimit: { joinsPerSecond: config.ROOM_JOIN_RATE, burst: config.ROOM_JOIN_BURST },
       maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
       trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
-      staticDir: config.STATIC_DIR,
+      staticDir: config.STATIC_DIR ?? builtDefaultStaticDir(),
       logLevel: config.LOG_LEVEL,
     },
   };

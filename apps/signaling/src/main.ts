@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   }
   const server = await startSignalingServer(config.options);
   console.log(`Conclave signaling server: ${server.url}`);
+  if (config.options.staticDir === undefined) {
+    console.log('No --static-dir (and no built dashboard beside the server): serving no static files.');
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

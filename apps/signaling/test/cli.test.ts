@@ -31,6 +31,7 @@ describe('conclave-signaling', { timeout: 120_000 }, () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: conclave-signaling/);
     for (const flag of ['--port', '--static-dir', '--version']) expect(stdout).toContain(flag);
+    expect(stdout).toContain('none when');
   });
 
   it('exits 2 listing every bad setting, from flags and environment alike', () => {

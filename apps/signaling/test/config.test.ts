@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultStaticDir, readCliConfig } from '../src/config';
+import { builtDefaultStaticDir, defaultStaticDir, readCliConfig } from '../src/config';
 import { resolveOptions } from '../src/options';
 
 describe('readCliConfig', () => {
@@ -17,11 +17,19 @@ describe('readCliConfig', () => {
         roomJoinLimit: { joinsPerSecond: 2, burst: 64 },
         maxConnectionsPerAddress: 256,
         trustedProxyHeader: undefined,
-        staticDir: defaultStaticDir,
+        staticDir: builtDefaultStaticDir(),
         logLevel: 'info',
       },
     });
     expect(defaultStaticDir).toMatch(/apps[/\\]web[/\\]dist$/);
+  });
+
+  it('serves the dashboard by default only when it is built beside the server (none when installed)', () => {
+    expect(builtDefaultStaticDir((path) => path.endsWith('index.html'))).toBe(defaultStaticDir);
+    expect(builtDefaultStaticDir(() => false)).toBeUndefined();
+    expect(readCliConfig(['--static-dir', '/srv/app'], {})).toMatchObject({
+      options: { staticDir: '/srv/app' },
+    });
   });
 
   it('reads the environment; flags win over it; blank variables count as unset', () => {

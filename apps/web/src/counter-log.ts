@@ -1,6 +1,6 @@
 import type { Room } from '@conclave/mesh';
+import type { RoomSession } from '@conclave/react';
 import type { SharedEntry } from '@conclave/shared-work';
-import type { RoomSession } from './room-session';
 import { sharedCounter } from './shared-counter';
 
 /** One counter value as a tab accepted it. */
@@ -28,7 +28,7 @@ export const maxCounterLogEntries = 10_000;
  * same (term, version) twice in a row — a rejoin handing the tab the value it had — is recorded once.
  */
 export function recordCounterLog(
-  session: Pick<RoomSession, 'state' | 'subscribe'>,
+  session: Pick<RoomSession, 'getState' | 'subscribe'>,
   log: CounterLogEntry[],
   now: () => number = () => performance.timeOrigin + performance.now(),
 ): void {
@@ -41,8 +41,8 @@ export function recordCounterLog(
     if (log.length > maxCounterLogEntries) log.splice(0, log.length - maxCounterLogEntries);
   };
   const update = (): void => {
-    const state = session.state();
-    const room = state.status === 'joined' ? state.room : state.status === 'leaving' ? current : undefined;
+    // The room while joined and while leaving (a leave's last values still count), none otherwise.
+    const room = session.getState().room;
     if (room === current) return;
     stop?.();
     stop = undefined;

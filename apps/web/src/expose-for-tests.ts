@@ -1,5 +1,5 @@
 import type { Room } from '@conclave/mesh';
-import type { RoomSession } from './room-session';
+import type { RoomSession } from '@conclave/react';
 
 declare global {
   interface Window {
@@ -8,11 +8,10 @@ declare global {
   }
 }
 
-/** Keeps `window.conclave` pointing at the currently joined room (undefined while not joined). */
-export function exposeForTests(session: RoomSession): void {
+/** Keeps `window.conclave` pointing at the current room (joined or leaving; undefined otherwise). */
+export function exposeForTests(session: Pick<RoomSession, 'getState' | 'subscribe'>): void {
   const update = (): void => {
-    const state = session.state();
-    window.conclave = state.status === 'joined' || state.status === 'leaving' ? state.room : undefined;
+    window.conclave = session.getState().room;
   };
   session.subscribe(update);
   update();

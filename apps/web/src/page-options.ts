@@ -33,3 +33,14 @@ export function readPageOptions(search: string): PageOptions {
         : (transports.split(',') as unknown as JoinRoomOptions['transports']),
   };
 }
+
+/** What `joinRoom` gets for these page options, against the signaling server at `origin`. */
+export function joinOptions(options: PageOptions, origin: string): JoinRoomOptions {
+  return {
+    signalingUrl: origin,
+    room: options.room,
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    ...(options.test ? { faults: true } : {}),
+    ...(options.transports === undefined ? {} : { transports: options.transports }),
+  };
+}

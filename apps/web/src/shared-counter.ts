@@ -1,5 +1,5 @@
 import type { Room } from '@conclave/mesh';
-import { NotLeaderError, type SharedValue } from '@conclave/shared-work';
+import { type CallHandler, type LeaderTask, NotLeaderError, type SharedValue } from '@conclave/shared-work';
 import * as z from 'zod/mini';
 
 /** The shared value's name, and the schema every tab validates it with (one object: the same on every claim). */
@@ -23,13 +23,12 @@ export function sharedCounter(room: Room): SharedValue<number> {
 }
 
 /**
- * The demo's shared work, registered on every tab (whoever leads does it): while leading, count up every
- * {@link counterTickMs} from the newest value any tab held, each publish fenced by the leadership's term;
- * and answer {@link whoamiMethod}. Returns the function that unregisters both.
+ * The demo's counting, registered on every tab (whoever leads runs it): while leading, count up every
+ * {@link counterTickMs} from the newest value any tab held, each publish fenced by the leadership's term.
  */
-export function startSharedCounter(room: Room): () => void {
+export function countWhileLeading(room: Room): LeaderTask {
   const counter = sharedCounter(room);
-  const stopTask = room.runWhileLeader(({ signal, term }) => {
+  return ({ signal, term }) => {
     const timer = setInterval(() => {
       try {
         counter.publish((counter.get()?.value ?? 0) + 1, { term });
@@ -39,13 +38,10 @@ export function startSharedCounter(room: Room): () => void {
       }
     }, counterTickMs);
     signal.addEventListener('abort', () => clearInterval(timer));
-  });
-  const stopServing = room.serve(
-    whoamiMethod,
-    (_args: unknown, { term }): WhoamiAnswer => ({ id: room.id, term }),
-  );
-  return () => {
-    stopTask();
-    stopServing();
   };
+}
+
+/** The leader's answer to {@link whoamiMethod}: its id and the term it leads in. */
+export function answerWhoami(room: Pick<Room, 'id'>): CallHandler<unknown, WhoamiAnswer> {
+  return (_args, { term }) => ({ id: room.id, term });
 }

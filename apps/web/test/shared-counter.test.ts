@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { counterTickMs, sharedCounter, startSharedCounter, whoamiAnswerSchema } from '../src/shared-counter';
+import {
+  answerWhoami,
+  counterTickMs,
+  countWhileLeading,
+  sharedCounter,
+  whoamiAnswerSchema,
+  whoamiMethod,
+} from '../src/shared-counter';
 import { soloRoom } from './solo-room';
 
 beforeEach(() => {
@@ -19,7 +26,7 @@ describe('the shared counter demo', () => {
   it('counts only while leading, every tick, from the value held, each value under its leadership’s term', async () => {
     const solo = soloRoom();
     const seen = values(solo);
-    startSharedCounter(solo.room);
+    solo.room.runWhileLeader(countWhileLeading(solo.room));
     await vi.advanceTimersByTimeAsync(4 * counterTickMs);
     expect(seen).toEqual([]); // a follower does not count
 
@@ -40,22 +47,9 @@ describe('the shared counter demo', () => {
 
   it('answers whoami with the leader’s id and term, in the shape callers validate', async () => {
     const solo = soloRoom('c'.repeat(32));
-    startSharedCounter(solo.room);
+    solo.room.serve(whoamiMethod, answerWhoami(solo.room));
     solo.lead(7);
     const answer = await solo.room.callLeader('whoami');
     expect(whoamiAnswerSchema.parse(answer)).toEqual({ id: 'c'.repeat(32), term: 7 });
-  });
-
-  it('its stop function unregisters the task and the method', async () => {
-    const solo = soloRoom();
-    const seen = values(solo);
-    const stop = startSharedCounter(solo.room);
-    solo.lead(1);
-    await vi.advanceTimersByTimeAsync(counterTickMs);
-    stop();
-    await vi.advanceTimersByTimeAsync(4 * counterTickMs);
-    expect(seen).toHaveLength(1);
-    await expect(solo.room.callLeader('whoami')).rejects.toMatchObject({ code: 'method-not-found' });
-    expect(solo.work.stats()).toMatchObject({ handlers: 0, runningTasks: 0 });
   });
 });

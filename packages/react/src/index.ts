@@ -3,15 +3,25 @@
  * shared values, and run work on the leader.
  * @packageDocumentation
  */
-export { ConclaveRoom, type ConclaveRoomProps, useRoom } from './conclave-room';
+export { ConclaveRoom, type ConclaveRoomProps, type RoomControls, useRoom } from './conclave-room';
 export { ConclaveReactError, type ConclaveReactErrorCode } from './errors';
 export {
   type CallLeader,
+  type CallLeaderDetailed,
   type Leadership,
   type SharedState,
   useCallLeader,
+  useCallLeaderDetailed,
   useLeadership,
   useRunWhileLeader,
+  useServe,
   useShared,
 } from './hooks';
-export type { JoinRoom, RoomState } from './room-session';
+export type { JoinRetry } from './join-retry';
+export {
+  createRoomSession,
+  type JoinRoom,
+  type RoomSession,
+  type RoomSessionSettings,
+  type RoomState,
+} from './room-session';

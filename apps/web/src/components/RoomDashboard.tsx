@@ -1,5 +1,5 @@
 import type { Room } from '@conclave/mesh';
-import type { RoomSession } from '../room-session';
+import { useRoom } from '@conclave/react';
 import { openLinkCount, roomStatus } from '../room-status';
 import { useRoomSnapshot } from '../use-room-snapshot';
 import { Controls } from './Controls';
@@ -12,14 +12,14 @@ import { Timeline } from './Timeline';
 
 export interface RoomDashboardProps {
   readonly room: Room;
-  readonly session: RoomSession;
   /** True while the tab hands over and closes its links. */
   readonly leaving: boolean;
 }
 
 /** Everything about a joined room: who leads, the mesh, the timeline, the controls. */
-export function RoomDashboard({ room, session, leaving }: RoomDashboardProps) {
+export function RoomDashboard({ room, leaving }: RoomDashboardProps) {
   const snapshot = useRoomSnapshot(room);
+  const { leave, rejoin } = useRoom();
   return (
     <main className="dashboard">
       <StatusBanner status={roomStatus(snapshot)} openLinks={openLinkCount(snapshot)} detail={undefined} />
@@ -30,8 +30,8 @@ export function RoomDashboard({ room, session, leaving }: RoomDashboardProps) {
             membership={leaving ? 'leaving' : 'joined'}
             electionRole={snapshot.role}
             onYield={() => room.yield()}
-            onLeave={() => void session.leave()}
-            onRejoin={() => session.join()}
+            onLeave={() => void leave()}
+            onRejoin={rejoin}
           />
           <PeerList snapshot={snapshot} />
         </div>

@@ -1,8 +1,15 @@
 import type { Room } from '@conclave/mesh';
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { counterTickMs, sharedCounter, startSharedCounter } from '../shared-counter';
+import { useLeadership, useRunWhileLeader, useServe, useShared } from '@conclave/react';
+import { useEffect, useMemo } from 'react';
+import {
+  answerWhoami,
+  counterName,
+  counterSchema,
+  counterTickMs,
+  countWhileLeading,
+  whoamiMethod,
+} from '../shared-counter';
 import { TermLeaders } from '../term-leaders';
-import { useRoomSnapshot } from '../use-room-snapshot';
 import { PeerIdText } from './PeerIdText';
 import { WhoamiButton } from './WhoamiButton';
 
@@ -17,14 +24,17 @@ export interface SharedCounterProps {
  * `shared-term` its term.
  */
 export function SharedCounter({ room }: SharedCounterProps) {
-  const counter = useMemo(() => sharedCounter(room), [room]);
   const leaders = useMemo(() => new TermLeaders(), []);
   useEffect(() => leaders.follow(room), [leaders, room]);
-  useEffect(() => startSharedCounter(room), [room]);
-  const entry = useSyncExternalStore(counter.subscribe, counter.get);
-  const snapshot = useRoomSnapshot(room); // re-renders on leadership changes (the publisher's "this tab" tag)
+  useRunWhileLeader(useMemo(() => countWhileLeading(room), [room]));
+  useServe(
+    whoamiMethod,
+    useMemo(() => answerWhoami(room), [room]),
+  );
+  const { entry } = useShared(counterName, { schema: counterSchema });
+  // Re-renders on leadership changes: the publisher's "this tab" tag and the line below.
+  const { isLeader: leading } = useLeadership();
   const publisher = entry === undefined ? undefined : leaders.leaderOf(entry.term);
-  const leading = snapshot.role === 'leader';
 
   return (
     <section className="card shared-work" aria-label="Shared work" data-testid="shared-work">

@@ -1,4 +1,5 @@
 import type { Room } from '@conclave/mesh';
+import { useCallLeaderDetailed } from '@conclave/react';
 import { LeaderCallError, RemoteError } from '@conclave/shared-work';
 import { useEffect, useRef, useState } from 'react';
 import { whoamiAnswerSchema, whoamiMethod } from '../shared-counter';
@@ -17,6 +18,7 @@ type Answer =
 /** RPC to the leader: asks `whoami` with `callLeader` and shows who answered, under which term. */
 export function WhoamiButton({ room }: WhoamiButtonProps) {
   const [answer, setAnswer] = useState<Answer>({ status: 'idle' });
+  const callLeader = useCallLeaderDetailed();
   const currentRoom = useRef(room);
   useEffect(() => {
     currentRoom.current = room;
@@ -27,7 +29,7 @@ export function WhoamiButton({ room }: WhoamiButtonProps) {
     setAnswer({ status: 'asking' });
     let next: Answer;
     try {
-      const result = await room.callLeaderDetailed(whoamiMethod, undefined, { timeoutMs: 2_000 });
+      const result = await callLeader(whoamiMethod, undefined, { timeoutMs: 2_000 });
       const parsed = whoamiAnswerSchema.safeParse(result.value);
       next = parsed.success
         ? { status: 'answered', ...parsed.data, attempts: result.attempts }
