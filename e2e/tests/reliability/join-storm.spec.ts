@@ -52,8 +52,19 @@ test("an outsider's join/leave storm in an open room moves neither the leader no
     );
     const seconds = report.durationMs / 1000;
     const watches = await Promise.all(pages.map(readWatch));
+    const noLeaderMoments = watches.map(
+      (watch) => watch.changes.filter((change) => change.leaderId === '').length,
+    );
     const leaderChanges = watches.map(
-      (watch) => watch.changes.filter((change) => change.leaderId !== agreed.leaderId).length,
+      (watch) =>
+        watch.changes.filter(
+          (change) =>
+            change.leaderId !== '' && (change.leaderId !== agreed.leaderId || change.term !== agreed.term),
+        ).length,
+    );
+    // Liveness checks that ran late (the tab was stalled) and waited for the leader's declaration.
+    const stallGraces = statsAfter.map(
+      (after, index) => after.election.stallGraces - (statsBefore[index]?.election.stallGraces ?? 0),
     );
     recordNote(
       testInfo,
@@ -65,7 +76,8 @@ test("an outsider's join/leave storm in an open room moves neither the leader no
         `most peers a tab listed at once ${Math.max(...watches.map((watch) => watch.mostPeersListed))}; ` +
         `room changes per tab ${watches.map((watch) => watch.snapshots).join('/')}; ` +
         `long tasks per tab (count/total/max ms) ${watches.map(({ longTasks: t }) => `${t.count}/${Math.round(t.totalMs)}/${Math.round(t.maxMs)}`).join(', ')}; ` +
-        `signals sent per tab ${signalsSent.join('/')}; moments without the leader (same leader and term after) per tab ${leaderChanges.join('/')}`,
+        `signals sent per tab ${signalsSent.join('/')}; stalled liveness checks per tab ${stallGraces.join('/')}; ` +
+        `leader changes per tab ${leaderChanges.join('/')}; no-leader moments per tab ${noLeaderMoments.join('/')}`,
     );
 
     // Afterwards the tabs agree as before (and the watchers saw every change in between: checked last).
@@ -84,20 +96,16 @@ test("an outsider's join/leave storm in an open room moves neither the leader no
     );
     expect(honestJoinedDuringStorm, 'the honest tab joined its room while the storm ran').toBe(true);
 
-    // Every change each tab went through, however brief: never another leader or term, never a lost link
-    // to another tab, signaling always connected. A follower may still miss the leader's heartbeats for a
-    // moment on this 2-core machine (attacker, server and three renderers compete for CPU) and show "no
-    // leader" until the next declaration, with the same leader and term: counted above, not yet prevented.
+    // Every change each tab went through, however brief: never "no leader", another leader or term, never a
+    // lost link to another tab, signaling always connected.
     for (const [index, watch] of watches.entries()) {
-      const seen = watch.changes
-        .filter((change) => change.leaderId !== '')
-        .map(({ role, leaderId, term, signaling, linkedToTabs }) => ({
-          role,
-          leaderId,
-          term,
-          signaling,
-          linkedToTabs,
-        }));
+      const seen = watch.changes.map(({ role, leaderId, term, signaling, linkedToTabs }) => ({
+        role,
+        leaderId,
+        term,
+        signaling,
+        linkedToTabs,
+      }));
       const story = watch.changes
         .map(
           (change) => `+${change.at - stormStartedAt} ms ${change.leaderId || 'no leader'} (${change.cause})`,

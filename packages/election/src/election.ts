@@ -5,6 +5,7 @@ import { type ElectionListener, EventTimeline } from './event-timeline';
 import * as handover from './handover';
 import { KnownLeadership } from './known-leadership';
 import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
+import { stallGrace } from './stall-grace';
 import { Timers } from './timers';
 import type {
   Clock,
@@ -64,6 +65,8 @@ class GossipElection implements Election {
   /** Proposals (sender → the highest term it knew) since a leader was last known (Fabric's `proposals` set). */
   private readonly proposals = new Map<PeerId, number>();
   private lastDeclarationAt = 0;
+  /** The `lastDeclarationAt` whose silence already had its stall grace (see stall-grace.ts): once per silence. */
+  private stallGraceFor = Number.NaN;
   private lastDeclaredAt = Number.NEGATIVE_INFINITY;
   /**
    * Leaders we suspected because they went silent, until they speak again: not counted as lower proposers or
@@ -92,6 +95,7 @@ class GossipElection implements Election {
     invalidDropped: 0,
     hintsSent: 0,
     termJumpsDropped: 0,
+    stallGraces: 0,
   };
 
   constructor(options: CreateElectionOptions) {
@@ -443,8 +447,21 @@ class GossipElection implements Election {
 
   private checkLiveness(): void {
     if (this.leading || this.leader === undefined) return;
-    if (this.clock.now() < this.lastDeclarationAt + this.config.leaderAliveThreshold) {
+    const now = this.clock.now();
+    const due = this.lastDeclarationAt + this.config.leaderAliveThreshold;
+    if (now < due) {
       this.armLiveness();
+      return;
+    }
+    // Ran late: we were stalled, and the leader's declaration may be queued behind this timer or overdue.
+    const grace =
+      this.stallGraceFor === this.lastDeclarationAt
+        ? 0
+        : stallGrace(this.config.leaderAliveThreshold, now - due);
+    if (grace > 0) {
+      this.stallGraceFor = this.lastDeclarationAt;
+      this.counters.stallGraces++;
+      this.timers.set('liveness', grace, () => this.checkLiveness());
       return;
     }
     this.suspectLeader('leader-silent');

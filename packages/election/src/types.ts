@@ -153,6 +153,11 @@ export interface ElectionStats {
   readonly hintsSent: number;
   /** Messages whose term jumped more than `messageLimits.maxTermStep` above the highest term known. */
   readonly termJumpsDropped: number;
+  /**
+   * Liveness checks that ran late (this peer was stalled) and so waited one heartbeat interval for the
+   * leader's declaration before suspecting it.
+   */
+  readonly stallGraces: number;
 }
 
 export interface CreateElectionOptions {
