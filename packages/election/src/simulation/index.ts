@@ -13,6 +13,12 @@ export {
   SimulatedCluster,
   type StartOptions,
 } from './cluster';
-export { type JoinOptions, type NetworkOptions, type NetworkStats, SimulatedNetwork } from './network';
+export {
+  type JoinOptions,
+  type NetworkOptions,
+  type NetworkStats,
+  type NetworkTap,
+  SimulatedNetwork,
+} from './network';
 export { createRandom, hash01, type Random } from './random';
 export { SimulationStormError, VirtualClock, type VirtualClockOptions } from './virtual-clock';
