@@ -212,7 +212,9 @@ describe('leader hints: a newcomer whose link to the leader opens last', () => {
   function proposing() {
     const net = manualAdapter(['y']);
     const election = createElection({ id: 'a', adapter: net.adapter, clock: net.clock });
-    while (!net.gossiped.some((m) => m.type === 'proposal')) net.clock.runFor(10);
+    // Bounded: a start-up that never proposes fails here instead of hanging.
+    const proposed = net.clock.runUntilTrue(() => net.gossiped.some((m) => m.type === 'proposal'), 60_000);
+    expect(proposed, 'the newcomer proposed itself').toBe(true);
     expect(election.state().phase).toBe('electing');
     return { net, election };
   }

@@ -17,6 +17,20 @@ export interface ClusterOptions extends NetworkOptions {
   config?: Partial<ElectionConfig>;
   /** Record every peer's events, callbacks and metrics reports (default true; benchmarks turn it off). */
   record?: boolean;
+  /**
+   * Most clock tasks (deliveries and timers) per simulated second before the run fails fast with a
+   * SimulationStormError. Default: {@link defaultTaskBound} of the number of peers started.
+   */
+  maxTasksPerSecond?: number;
+}
+
+/**
+ * The default storm bound for `peers` peers started: far above a healthy election (a start-up where everyone
+ * proposes is N² deliveries, heartbeats N per T/2), far below a storm whose messages multiply (several leaders
+ * each raising their term on every declaration they hear), which would otherwise hang the test.
+ */
+export function defaultTaskBound(peers: number): number {
+  return Math.max(20_000, 200 * peers * peers);
 }
 
 export interface StartOptions extends JoinOptions {
@@ -56,9 +70,14 @@ export class SimulatedCluster {
   private readonly config: Partial<ElectionConfig> | undefined;
   private readonly record: boolean;
   private readonly agreement = new AgreementTracker();
+  private readonly fixedTaskBound: number | undefined;
+  private launched = 0;
 
   constructor(options: ClusterOptions = {}) {
-    this.clock = new VirtualClock();
+    this.fixedTaskBound = options.maxTasksPerSecond;
+    this.clock = new VirtualClock(0, {
+      maxTasksPerSecond: options.maxTasksPerSecond ?? defaultTaskBound(0),
+    });
     this.network = new SimulatedNetwork(this.clock, options);
     this.config = options.config;
     this.record = options.record ?? true;
@@ -114,6 +133,8 @@ export class SimulatedCluster {
     adapter: ElectionAdapter,
     config: Partial<ElectionConfig> | undefined,
   ): Election {
+    this.launched++;
+    if (this.fixedTaskBound === undefined) this.clock.maxTasksPerSecond = defaultTaskBound(this.launched);
     const record: PeerRecord = {
       id,
       election: undefined as unknown as Election,

@@ -8,10 +8,17 @@ export { BinaryHeap } from './binary-heap';
 export {
   type ClusterOptions,
   type Convergence,
+  defaultTaskBound,
   type PeerRecord,
   SimulatedCluster,
   type StartOptions,
 } from './cluster';
-export { type JoinOptions, type NetworkOptions, type NetworkStats, SimulatedNetwork } from './network';
+export {
+  type JoinOptions,
+  type NetworkOptions,
+  type NetworkStats,
+  type NetworkTap,
+  SimulatedNetwork,
+} from './network';
 export { createRandom, hash01, type Random } from './random';
-export { VirtualClock } from './virtual-clock';
+export { SimulationStormError, VirtualClock, type VirtualClockOptions } from './virtual-clock';

@@ -36,6 +36,16 @@ export interface NetworkStats {
   byType: Record<string, number>;
 }
 
+/**
+ * Sees every message the network carries: `sent` once per gossip or unicast (the same frozen message object
+ * that is then delivered), `delivered` once per recipient that processes it. For tests that track what each
+ * peer could know (causality), not for changing what happens.
+ */
+export interface NetworkTap {
+  sent?(from: PeerId, message: ElectionMessage): void;
+  delivered?(from: PeerId, to: PeerId, message: ElectionMessage): void;
+}
+
 interface SimNode {
   readonly id: PeerId;
   readonly index: number;
@@ -93,6 +103,9 @@ export class SimulatedNetwork {
   private readonly linkLatency = new Map<string, number>();
   /** The current partition: group of each named peer (others are in group 0). */
   private readonly assignment = new Map<PeerId, number>();
+  /** One-way cuts, "from→to": messages in that direction are lost, views are unchanged. */
+  private readonly oneWayCuts = new Set<string>();
+  private tap: NetworkTap | undefined;
   private nextIndex = 0;
   private explicitGroups = false;
   private readonly deliverFn = (delivery: Delivery) =>
@@ -176,9 +189,35 @@ export class SimulatedNetwork {
     this.changed([...affected]);
   }
 
-  /** Ends every partition: one group again. */
+  /** Ends every partition and every one-way cut: one group again. */
   heal(): void {
+    this.oneWayCuts.clear();
     this.partition([]);
+  }
+
+  /**
+   * An asymmetric failure: from now on every message `from` sends to `to` is lost (in flight ones too), while
+   * the link stays up, so both keep each other in their views and `to` still reaches `from`. Lasts until
+   * {@link heal} or {@link restoreOneWay}.
+   */
+  cutOneWay(from: PeerId, to: PeerId): void {
+    this.node(from);
+    this.node(to);
+    this.oneWayCuts.add(`${from}\u0000${to}`);
+  }
+
+  restoreOneWay(from: PeerId, to: PeerId): void {
+    this.oneWayCuts.delete(`${from}\u0000${to}`);
+  }
+
+  /** See {@link NetworkTap}; one tap at a time, undefined removes it. */
+  setTap(tap: NetworkTap | undefined): void {
+    this.tap = tap;
+  }
+
+  /** Is the peer in the others' views (alive, or gone without the mesh noticing yet)? */
+  isListed(id: PeerId): boolean {
+    return this.nodes.get(id)?.listed ?? false;
   }
 
   setLoss(probability: number): void {
@@ -276,6 +315,7 @@ export class SimulatedNetwork {
   private gossip(from: SimNode, message: ElectionMessage): void {
     if (!from.alive) return;
     const stamped = Object.freeze({ ...message, sender: from.id });
+    this.tap?.sent?.(from.id, stamped);
     const targets = this.viewOf(from).viewNodes;
     if (targets.length <= 1) {
       for (const to of targets) this.transmit(from, to, stamped);
@@ -317,7 +357,9 @@ export class SimulatedNetwork {
     if (!from.alive) return;
     const target = this.nodes.get(to);
     if (!target?.listed || target.group !== from.group || target === from) return;
-    this.transmit(from, target, Object.freeze({ ...message, sender: from.id }));
+    const stamped = Object.freeze({ ...message, sender: from.id });
+    this.tap?.sent?.(from.id, stamped);
+    this.transmit(from, target, stamped);
   }
 
   private transmit(from: SimNode, to: SimNode, message: ElectionMessage): void {
@@ -344,11 +386,15 @@ export class SimulatedNetwork {
       this.stats.toDown++;
       return;
     }
-    if (to.group !== from.group) {
+    if (
+      to.group !== from.group ||
+      (this.oneWayCuts.size > 0 && this.oneWayCuts.has(`${from.id}\u0000${to.id}`))
+    ) {
       this.stats.cut++;
       return;
     }
     this.stats.delivered++;
+    this.tap?.delivered?.(from.id, to.id, message);
     const handlers = to.messageHandlers;
     if (handlers.size === 1) {
       for (const handler of handlers) handler(message);

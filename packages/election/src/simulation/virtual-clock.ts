@@ -13,6 +13,23 @@ interface Task {
 const earlier = (a: Task, b: Task): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /**
+ * Thrown by {@link VirtualClock.step} when more tasks run within one simulated second than its
+ * `maxTasksPerSecond`: a livelock or message storm (peers outbidding each other for ever), which would otherwise
+ * make simulated time crawl and a test hang instead of failing.
+ */
+export class SimulationStormError extends Error {
+  override name = 'SimulationStormError';
+}
+
+export interface VirtualClockOptions {
+  /**
+   * Most tasks that may run within one simulated second ([n s, n+1 s)); one more throws
+   * {@link SimulationStormError}. Default: no bound. Can be changed later through the property of that name.
+   */
+  readonly maxTasksPerSecond?: number;
+}
+
+/**
  * Simulated time: a priority queue of tasks run in (time, insertion) order, so every run is deterministic.
  * Implements {@link Clock} for the election; the network schedules its deliveries here too. Cancelled tasks
  * are dropped lazily when they reach the top of the heap.
@@ -23,9 +40,14 @@ export class VirtualClock implements Clock {
   private live = 0;
   private executed = 0;
   private readonly queue = new BinaryHeap<Task>(earlier);
+  /** See {@link VirtualClockOptions.maxTasksPerSecond}. */
+  maxTasksPerSecond: number;
+  private second = Number.NaN;
+  private tasksThisSecond = 0;
 
-  constructor(startAt = 0) {
+  constructor(startAt = 0, options: VirtualClockOptions = {}) {
     this.time = startAt;
+    this.maxTasksPerSecond = options.maxTasksPerSecond ?? Number.POSITIVE_INFINITY;
   }
 
   now(): number {
@@ -92,6 +114,7 @@ export class VirtualClock implements Clock {
     this.live--;
     this.executed++;
     this.time = task.at;
+    this.countTask();
     const next = fn(arg);
     if (task.series && typeof next === 'number') {
       task.at = Math.max(next, this.time);
@@ -132,6 +155,21 @@ export class VirtualClock implements Clock {
     }
     if (deadline > this.time) this.time = deadline;
     return condition();
+  }
+
+  /** The storm bound: counted before the task runs, so that a storm fails at its first excess task. */
+  private countTask(): void {
+    const second = Math.floor(this.time / 1_000);
+    if (second !== this.second) {
+      this.second = second;
+      this.tasksThisSecond = 0;
+    }
+    if (++this.tasksThisSecond > this.maxTasksPerSecond) {
+      throw new SimulationStormError(
+        `livelock or message storm: more than ${this.maxTasksPerSecond} tasks in the simulated second ` +
+          `starting at ${second * 1_000} ms (${this.executed} tasks run in all)`,
+      );
+    }
   }
 
   private peekLive(): Task | undefined {
