@@ -107,6 +107,11 @@ export class FakeNetwork {
 
   readonly #links = new Map<string, FakeLink>();
 
+  /** The latest link end `self` -> `peer` (open or not), if one was made. */
+  linkOf(self: PeerId, peer: PeerId): FakeLink | undefined {
+    return this.#links.get(`${self}>${peer}`);
+  }
+
   linkFactory(self: PeerId): LinkFactory {
     return (peer, initiator, callbacks) => {
       const link = new FakeLink(this, self, peer, initiator, callbacks);
