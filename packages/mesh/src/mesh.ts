@@ -93,23 +93,24 @@ export class Mesh {
         transport.onReachable.add((peer, asked) => this.#links.reachable(peer, transport, asked)),
         transport.onGone.add((peer) => this.#links.gone(peer)),
       );
+      const holdChanged = transport.onHoldChange?.add(() => this.#holdChanged());
+      if (holdChanged) this.#cleanups.push(holdChanged);
     }
     this.#schedulePings();
   }
 
-  /** Peers with an open link that no fault cuts, sorted; the same array until it changes. */
+  /** Peers with an open link that no transport holds, sorted; the same array until it changes. */
   view(): readonly PeerId[] {
     return this.#view;
   }
 
   /**
-   * True while a peer that signaling reports in the room has no open link yet (and no fault cuts it): the
+   * True while a peer that signaling reports in the room has no open link yet (and is not held): the
    * view is expected to grow. The election's start-up waits on it, bounded by its grace period.
    */
   linking(): boolean {
-    const faults = this.#options.faults;
     for (const entry of this.#registry.values()) {
-      if (entry.inRoom && entry.link?.state !== 'open' && !faults?.dropsOutbound(entry.id)) return true;
+      if (entry.inRoom && entry.link?.state !== 'open' && !this.#held(entry.id)) return true;
     }
     return false;
   }
@@ -121,7 +122,6 @@ export class Mesh {
       link: entry.link?.state ?? (entry.inRoom ? 'connecting' : 'closed'),
       inRoom: entry.inRoom,
       links: entry.reported,
-      fault: this.#options.faults?.faultOf(entry.id),
       transport: entry.link ? entry.transport?.kind : undefined,
     }));
   }
@@ -214,14 +214,6 @@ export class Mesh {
     return sent;
   }
 
-  /**
-   * Test-only (the fault injector's `rawSend`): sends `text` without encoding or size check; false when
-   * there is no open link, a fault cuts it, or its channel is backed up.
-   */
-  sendRaw(to: PeerId, text: string): boolean {
-    return this.#sendText(to, text);
-  }
-
   /** True when no open link has data waiting to be sent. */
   drained(): boolean {
     for (const entry of this.#registry.values())
@@ -260,8 +252,13 @@ export class Mesh {
     return this.#registry.get(peer)?.probe.timeoutMs();
   }
 
-  /** Re-evaluates the view after the fault table changed. */
-  faultsChanged(): void {
+  /** Whether a transport holds `peer` out of the view (only the test fault wrapper does). */
+  #held(peer: PeerId): boolean {
+    return this.#transports.some((transport) => transport.holds?.(peer) === true);
+  }
+
+  #holdChanged(): void {
+    if (this.#closed) return;
     this.#updateView();
     this.onChange.emit();
   }
@@ -274,10 +271,6 @@ export class Mesh {
   // ---- data --------------------------------------------------------------------------------------------
 
   #sendText(to: PeerId, text: string): boolean {
-    if (this.#options.faults?.dropsOutbound(to)) {
-      this.#counters.dropped.faulted++;
-      return false;
-    }
     const link = this.#registry.get(to)?.link;
     if (link?.state !== 'open') return false;
     if (link.bufferedAmount() > meshLimits.maxBufferedBytes) {
@@ -291,10 +284,6 @@ export class Mesh {
 
   #receive(entry: PeerEntry, raw: string | Uint8Array): void {
     this.#counters.received++;
-    if (this.#options.faults?.dropsInbound(entry.id)) {
-      this.#counters.dropped.faulted++;
-      return;
-    }
     const message = admitInbound(entry.id, raw, entry.inbound, this.#counters);
     if (!message) return;
     switch (message.ch) {
@@ -363,10 +352,9 @@ export class Mesh {
   // ---- view and link reports ---------------------------------------------------------------------------
 
   #updateView(): void {
-    const faults = this.#options.faults;
     const next = this.#registry
       .sorted()
-      .filter((entry) => entry.link?.state === 'open' && !faults?.dropsOutbound(entry.id))
+      .filter((entry) => entry.link?.state === 'open' && !this.#held(entry.id))
       .map((entry) => entry.id);
     const same = next.length === this.#view.length && next.every((peer, i) => peer === this.#view[i]);
     if (same) return;
