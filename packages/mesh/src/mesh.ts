@@ -16,11 +16,13 @@ export type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
 
 /**
  * The data-channel mesh of one tab: one {@link Link} per peer in the room, created by the lower id of each
- * pair, negotiated through signaling, retried with backoff while the peer stays in the room. It assembles
- * the peer registry (`peer-registry.ts`), the link lifecycle (`link-lifecycle.ts`), WebRTC negotiation
- * (`link-negotiation.ts`), the inbound pipeline (`inbound.ts`) and each link's probe (`link-probe.ts`). It validates
+ * pair, negotiated through signaling, retried with backoff while the peer stays in the room. It validates
  * every inbound message (see `wire.ts`), attributes it to the link it arrived on, and exposes the view
- * (peers with an open, uncut link) to the election.
+ * (peers with an open link that no transport holds) to the election.
+ *
+ * This class assembles the parts and routes between them: the peer registry (`peer-registry.ts`), the link
+ * lifecycle with its retries (`link-lifecycle.ts`), WebRTC negotiation (`link-negotiation.ts`), the inbound
+ * pipeline (`inbound.ts`) and each link's probe (`link-probe.ts`).
  *
  * **When signaling says a peer left**, an open link is not trusted nor dropped blindly: the mesh pings the
  * peer over the data channel and drops the link only if no pong arrives within the link's own bound (its
