@@ -14,7 +14,7 @@ export interface MeshStats {
     readonly badElection: number;
     /** An election message claiming a sender other than the peer whose channel it arrived on. */
     readonly spoofed: number;
-    /** Dropped by the test fault wrapper (`faults: true`; the room counts these, the mesh never drops for faults). */
+    /** Dropped by the test fault wrapper (`faults: true`): counted by the room, never by the mesh itself. */
     readonly faulted: number;
     /** Over a link's inbound rate limit. */
     readonly rateLimited: number;
