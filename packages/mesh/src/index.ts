@@ -6,6 +6,7 @@
 export { meshElectionAdapter } from './election-adapter';
 export { JoinRoomError, type JoinRoomErrorCode } from './errors';
 export { FaultTable, type PeerFault, type RawSender } from './fault-injector';
+export { withFaults } from './faulty-transport';
 export { joinRoom } from './join-room';
 export { type MeshTimings, meshLimits, meshTimings } from './limits';
 export type { Link, LinkCallbacks, LinkFactory } from './link';

@@ -14,7 +14,7 @@ export interface MeshStats {
     readonly badElection: number;
     /** An election message claiming a sender other than the peer whose channel it arrived on. */
     readonly spoofed: number;
-    /** Dropped by the fault injector (test-only). */
+    /** Dropped by the test fault wrapper (`faults: true`): counted by the room, never by the mesh itself. */
     readonly faulted: number;
     /** Over a link's inbound rate limit. */
     readonly rateLimited: number;
@@ -73,4 +73,10 @@ export function snapshotCounters(counters: MeshCounters): MeshStats {
     signals: Object.freeze({ ...counters.signals }),
     links: Object.freeze({ ...counters.links }),
   });
+}
+
+/** `stats` with what the test fault wrapper dropped: it sits outside the mesh, which never counts it. */
+export function withFaultDrops(stats: MeshStats, faulted: number): MeshStats {
+  if (faulted === stats.dropped.faulted) return stats;
+  return Object.freeze({ ...stats, dropped: Object.freeze({ ...stats.dropped, faulted }) });
 }

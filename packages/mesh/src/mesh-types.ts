@@ -1,5 +1,4 @@
 import type { Clock, PeerId } from '@conclave/election';
-import type { FaultTable, PeerFault } from './fault-injector';
 import type { MeshTimings } from './limits';
 import type { LinkFactory, LinkState } from './link';
 import type { LinkSignal } from './link-signal';
@@ -18,8 +17,6 @@ export interface MeshOptions {
   /** Relays link signals through the signaling server (best effort; a lost signal ends in a retry). */
   readonly sendSignal: (to: PeerId, data: LinkSignal) => void;
   readonly clock: Clock;
-  /** The fault table, when fault injection is enabled. */
-  readonly faults?: FaultTable | undefined;
   readonly timings?: Partial<MeshTimings> | undefined;
   /** Most peers this tab keeps links with (default {@link meshLimits.maxPeers}). */
   readonly maxPeers?: number | undefined;
@@ -34,7 +31,6 @@ export interface MeshPeer {
   readonly inRoom: boolean;
   /** The peers it last reported being linked to. */
   readonly links: readonly PeerId[];
-  readonly fault: PeerFault | undefined;
   /** The transport of its current link, if any. */
   readonly transport: TransportKind | undefined;
 }

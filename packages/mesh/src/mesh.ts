@@ -1,13 +1,14 @@
-import type { Clock, ElectionWireMessage, PeerId } from '@conclave/election';
-import { CandidateFilter } from './candidate-filter';
+import { type Clock, compareIds, type ElectionWireMessage, type PeerId } from '@conclave/election';
 import { admitInbound } from './inbound';
 import { type MeshTimings, meshLimits, meshTimings } from './limits';
-import type { Link } from './link';
-import { type LinkSignal, newSession, parseLinkSignal, type SimplePeerSignal } from './link-signal';
+import { LinkLifecycle } from './link-lifecycle';
+import { LinkNegotiation } from './link-negotiation';
+import { type LinkSignal, parseLinkSignal } from './link-signal';
 import { Listeners } from './listeners';
 import { type MeshCounters, type MeshStats, newMeshCounters, snapshotCounters } from './mesh-stats';
 import type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
-import { newPeerEntry, type PeerEntry } from './peer-entry';
+import type { PeerEntry } from './peer-entry';
+import { PeerRegistry } from './peer-registry';
 import { type Transport, webRtcTransport } from './transport';
 import { type Envelope, encodeEnvelope } from './wire';
 
@@ -17,7 +18,11 @@ export type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
  * The data-channel mesh of one tab: one {@link Link} per peer in the room, created by the lower id of each
  * pair, negotiated through signaling, retried with backoff while the peer stays in the room. It validates
  * every inbound message (see `wire.ts`), attributes it to the link it arrived on, and exposes the view
- * (peers with an open, uncut link) to the election.
+ * (peers with an open link that no transport holds) to the election.
+ *
+ * This class assembles the parts and routes between them: the peer registry (`peer-registry.ts`), the link
+ * lifecycle with its retries (`link-lifecycle.ts`), WebRTC negotiation (`link-negotiation.ts`), the inbound
+ * pipeline (`inbound.ts`) and each link's probe (`link-probe.ts`).
  *
  * **When signaling says a peer left**, an open link is not trusted nor dropped blindly: the mesh pings the
  * peer over the data channel and drops the link only if no pong arrives within the link's own bound (its
@@ -31,10 +36,11 @@ export class Mesh {
   readonly selfId: PeerId;
   readonly #options: MeshOptions;
   readonly #timings: MeshTimings;
-  readonly #maxPeers: number;
   readonly #clock: Clock;
-  readonly #entries = new Map<PeerId, PeerEntry>();
   readonly #counters: MeshCounters = newMeshCounters();
+  readonly #registry: PeerRegistry;
+  readonly #links: LinkLifecycle;
+  readonly #negotiation: LinkNegotiation;
   #view: readonly PeerId[] = Object.freeze([]);
   #reportTimer: unknown;
   #pingTimer: unknown;
@@ -58,47 +64,68 @@ export class Mesh {
     this.#options = options;
     this.#clock = options.clock;
     this.#timings = { ...meshTimings, ...options.timings };
-    this.#maxPeers = options.maxPeers ?? meshLimits.maxPeers;
     this.#transports =
       options.transports ?? (options.createLink ? [webRtcTransport(options.createLink)] : []);
+    this.#registry = new PeerRegistry(
+      this.selfId,
+      this.#clock,
+      this.#timings,
+      options.maxPeers ?? meshLimits.maxPeers,
+      this.#counters,
+      (peer, n) => this.#sendText(peer, encodeEnvelope({ ch: 'ping', n })),
+    );
+    this.#links = new LinkLifecycle({
+      clock: this.#clock,
+      timings: this.#timings,
+      counters: this.#counters,
+      transports: this.#transports,
+      registry: this.#registry,
+      closed: () => this.#closed,
+      events: {
+        opened: (entry) => this.#linkOpened(entry),
+        closed: (entry, reason) => this.#linkClosed(entry, reason),
+        data: (entry, raw) => this.#receive(entry, raw),
+        signal: (to, data) => this.#sendSignal(to, data),
+        changed: () => this.onChange.emit(),
+      },
+    });
+    this.#negotiation = new LinkNegotiation(this.#clock, this.#timings, this.#counters, this.#links);
     for (const transport of this.#transports) {
       this.#cleanups.push(
-        transport.onReachable.add((peer, asked) => this.#reachable(peer, transport, asked)),
-        transport.onGone.add((peer) => this.#gone(peer)),
+        transport.onReachable.add((peer, asked) => this.#links.reachable(peer, transport, asked)),
+        transport.onGone.add((peer) => this.#links.gone(peer)),
       );
+      const holdChanged = transport.onHoldChange?.add(() => this.#holdChanged());
+      if (holdChanged) this.#cleanups.push(holdChanged);
     }
     this.#schedulePings();
   }
 
-  /** Peers with an open link that no fault cuts, sorted; the same array until it changes. */
+  /** Peers with an open link that no transport holds, sorted; the same array until it changes. */
   view(): readonly PeerId[] {
     return this.#view;
   }
 
   /**
-   * True while a peer that signaling reports in the room has no open link yet (and no fault cuts it): the
+   * True while a peer that signaling reports in the room has no open link yet (and is not held): the
    * view is expected to grow. The election's start-up waits on it, bounded by its grace period.
    */
   linking(): boolean {
-    const faults = this.#options.faults;
-    for (const entry of this.#entries.values()) {
-      if (entry.inRoom && entry.link?.state !== 'open' && !faults?.dropsOutbound(entry.id)) return true;
+    for (const entry of this.#registry.values()) {
+      if (entry.inRoom && entry.link?.state !== 'open' && !this.#held(entry.id)) return true;
     }
     return false;
   }
 
-  /** Every peer the mesh knows (in the room, or linked), sorted by id. */
+  /** Every peer the mesh knows (in the room, or linked), ordered by id as the election orders ids. */
   peers(): MeshPeer[] {
-    return [...this.#entries.values()]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((entry) => ({
-        id: entry.id,
-        link: entry.link?.state ?? (entry.inRoom ? 'connecting' : 'closed'),
-        inRoom: entry.inRoom,
-        links: entry.reported,
-        fault: this.#options.faults?.faultOf(entry.id),
-        transport: entry.link ? entry.transport?.kind : undefined,
-      }));
+    return this.#registry.sorted().map((entry) => ({
+      id: entry.id,
+      link: entry.link?.state ?? (entry.inRoom ? 'connecting' : 'closed'),
+      inRoom: entry.inRoom,
+      links: entry.reported,
+      transport: entry.link ? entry.transport?.kind : undefined,
+    }));
   }
 
   stats(): MeshStats {
@@ -123,12 +150,12 @@ export class Mesh {
    */
   #admit(peer: PeerId, justJoined: boolean): void {
     if (this.#closed || peer === this.selfId) return;
-    const entry = this.#entry(peer);
+    const entry = this.#registry.admit(peer);
     if (!entry) return;
     entry.inRoom = true;
     entry.justJoined = justJoined;
     entry.probe.cancel();
-    if (!entry.link) this.#want(entry);
+    if (!entry.link) this.#links.want(entry);
     this.onChange.emit();
   }
 
@@ -137,15 +164,15 @@ export class Mesh {
    * comment) and dropped if the peer does not answer in time.
    */
   peerLeft(peer: PeerId): void {
-    const entry = this.#entries.get(peer);
+    const entry = this.#registry.get(peer);
     if (this.#closed || !entry) return;
     entry.inRoom = false;
-    this.#clearRetry(entry);
+    this.#links.clearRetry(entry);
     if (entry.link?.state === 'open') {
       this.#probe(entry);
     } else {
-      this.#dropLink(entry, 'peer-left');
-      this.#forgetIfIdle(entry);
+      this.#links.dropLink(entry, 'peer-left');
+      this.#registry.forgetIfIdle(entry);
     }
     this.onChange.emit();
   }
@@ -158,16 +185,14 @@ export class Mesh {
       this.#counters.signals.invalid++;
       return;
     }
-    const entry = this.#entry(from);
+    const entry = this.#registry.admit(from);
     if (!entry) return;
     if (!entry.inRoom) {
       entry.inRoom = true;
       entry.probe.cancel();
       this.onChange.emit();
     }
-    if (signal.kind === 'link-request') this.#linkRequested(entry);
-    else if (entry.initiator) this.#initiatorSignal(entry, signal.session, signal.data);
-    else this.#responderSignal(entry, signal.session, signal.data);
+    this.#negotiation.receive(entry, signal);
   }
 
   // ---- sending -----------------------------------------------------------------------------------------
@@ -191,17 +216,9 @@ export class Mesh {
     return sent;
   }
 
-  /**
-   * Test-only (the fault injector's `rawSend`): sends `text` without encoding or size check; false when
-   * there is no open link, a fault cuts it, or its channel is backed up.
-   */
-  sendRaw(to: PeerId, text: string): boolean {
-    return this.#sendText(to, text);
-  }
-
   /** True when no open link has data waiting to be sent. */
   drained(): boolean {
-    for (const entry of this.#entries.values())
+    for (const entry of this.#registry.values())
       if (entry.link && entry.link.bufferedAmount() > 0) return false;
     return true;
   }
@@ -209,7 +226,7 @@ export class Mesh {
   /** Tells every linked peer `bye` (they drop the link at once); links stay open until {@link Mesh.close}. */
   sayBye(): void {
     const text = encodeEnvelope({ ch: 'bye' });
-    for (const entry of this.#entries.values()) {
+    for (const entry of this.#registry.values()) {
       if (entry.link?.state === 'open') this.#sendText(entry.id, text);
     }
   }
@@ -222,321 +239,30 @@ export class Mesh {
     this.#clock.clearTimeout(this.#pingTimer);
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     for (const transport of this.#transports) transport.close();
-    for (const entry of [...this.#entries.values()]) {
-      this.#clearRetry(entry);
+    for (const entry of [...this.#registry.values()]) {
+      this.#links.clearRetry(entry);
       entry.probe.reset();
-      this.#dropLink(entry, 'left');
+      this.#links.dropLink(entry, 'left');
     }
-    this.#entries.clear();
+    this.#registry.clear();
     this.#updateView();
     this.onChange.emit();
   }
 
   /** How long a liveness probe of `peer`'s link would wait for its pong now (undefined: no such peer). */
   probeTimeoutMs(peer: PeerId): number | undefined {
-    return this.#entries.get(peer)?.probe.timeoutMs();
+    return this.#registry.get(peer)?.probe.timeoutMs();
   }
 
-  /** Re-evaluates the view after the fault table changed. */
-  faultsChanged(): void {
+  /** Whether a transport holds `peer` out of the view (only the test fault wrapper does). */
+  #held(peer: PeerId): boolean {
+    return this.#transports.some((transport) => transport.holds?.(peer) === true);
+  }
+
+  #holdChanged(): void {
+    if (this.#closed) return;
     this.#updateView();
     this.onChange.emit();
-  }
-
-  // ---- links -------------------------------------------------------------------------------------------
-
-  #entry(peer: PeerId): PeerEntry | undefined {
-    const entry = this.#entries.get(peer);
-    if (entry) return entry;
-    if (this.#entries.size >= this.#maxPeers) {
-      this.#counters.signals.refused++;
-      return undefined;
-    }
-    const created = newPeerEntry(peer, this.selfId < peer, this.#clock, this.#timings, (n) =>
-      this.#sendText(peer, encodeEnvelope({ ch: 'ping', n })),
-    );
-    this.#entries.set(peer, created);
-    return created;
-  }
-
-  /** The transport preferred for `peer`: the first that reaches it. */
-  #transportFor(peer: PeerId): Transport | undefined {
-    return this.#transports.find((transport) => transport.reaches(peer));
-  }
-
-  /**
-   * Wants a link to a peer in the room. Through a transport without negotiation (local) both sides open
-   * theirs at once. Over WebRTC the initiator starts one at once for a member listed at join, once a peer
-   * that just joined stayed `linkDeferMs` in the room, and after a growing backoff on later attempts; the
-   * other side waits for the offer and asks for one (`link-request`) if none comes.
-   */
-  #want(entry: PeerEntry): void {
-    if (entry.retryTimer !== undefined || entry.link) return;
-    const transport = this.#transportFor(entry.id);
-    if (!transport) return;
-    const negotiated = transport.kind === 'webrtc';
-    if (!negotiated && entry.attempts === 0) {
-      this.#createLink(entry, transport, undefined);
-      return;
-    }
-    const backoff = Math.min(
-      this.#timings.retryMaxMs,
-      this.#timings.retryBaseMs * 2 ** Math.max(0, entry.attempts - 1),
-    );
-    // A member listed at join links at once, unless a local transport may still find it in this browser.
-    const localPending = this.#transports.some((other) => other.kind !== 'webrtc');
-    const first =
-      entry.attempts > 0 ? backoff : entry.justJoined || localPending ? this.#timings.linkDeferMs : 0;
-    const delay = !negotiated
-      ? backoff
-      : entry.initiator
-        ? first
-        : Math.max(this.#timings.offerGraceMs, backoff);
-    entry.retryTimer = this.#clock.setTimeout(() => {
-      entry.retryTimer = undefined;
-      if (this.#closed || !entry.inRoom || entry.link) return;
-      const now = this.#transportFor(entry.id);
-      if (!now) return;
-      if (now.kind !== 'webrtc') {
-        this.#createLink(entry, now, undefined);
-      } else if (entry.initiator) {
-        this.#startLink(entry, now);
-      } else {
-        entry.attempts++;
-        this.#sendSignal(entry.id, { v: 1, kind: 'link-request' });
-        this.#want(entry);
-      }
-    }, delay);
-  }
-
-  /** WebRTC attempts negotiating now (each holds an RTCPeerConnection). */
-  #attemptsInFlight(): number {
-    let count = 0;
-    for (const entry of this.#entries.values())
-      if (entry.link && !entry.opened && entry.transport?.kind === 'webrtc') count++;
-    return count;
-  }
-
-  #startLink(entry: PeerEntry, transport: Transport): void {
-    if (this.#attemptsInFlight() >= meshLimits.maxLinkAttemptsInFlight) {
-      // Wait for a slot without counting a failed attempt.
-      this.#clearRetry(entry);
-      entry.retryTimer = this.#clock.setTimeout(() => {
-        entry.retryTimer = undefined;
-        if (!this.#closed && entry.inRoom && !entry.link) this.#startLink(entry, transport);
-      }, this.#timings.retryBaseMs);
-      return;
-    }
-    this.#createLink(entry, transport, newSession());
-  }
-
-  /**
-   * A transport now reaches `peer`: a peer waiting for (or negotiating) a WebRTC link moves to it; one whose
-   * WebRTC link is open stays, unless the peer itself opened a link through the transport (`asked`).
-   */
-  #reachable(peer: PeerId, transport: Transport, asked: boolean): void {
-    const entry = this.#entries.get(peer);
-    if (this.#closed || !entry?.inRoom || this.#transportFor(peer) !== transport) return;
-    if (entry.link && (entry.transport === transport || (entry.opened && !asked))) return;
-    this.#dropLink(entry, 'replaced');
-    this.#clearRetry(entry);
-    entry.attempts = 0;
-    this.#want(entry);
-  }
-
-  /** A transport knows `peer`'s tab is gone: drop it at once, without waiting for signaling or a probe. */
-  #gone(peer: PeerId): void {
-    const entry = this.#entries.get(peer);
-    if (this.#closed || !entry) return;
-    entry.inRoom = false;
-    this.#clearRetry(entry);
-    this.#dropLink(entry, 'gone');
-    this.#forgetIfIdle(entry);
-    this.onChange.emit();
-  }
-
-  #createLink(entry: PeerEntry, transport: Transport, session: string | undefined): Link | undefined {
-    this.#clearRetry(entry);
-    let link: Link;
-    const filter = new CandidateFilter(meshLimits.maxSignalsPerAttempt);
-    const callbacks = {
-      signal: (data: SimplePeerSignal) => {
-        if (entry.link !== link || session === undefined) return;
-        if (filter.admit(data)) this.#sendSignal(entry.id, { v: 1, kind: 'sdp', session, data });
-        else this.#counters.signals.suppressed++;
-      },
-      open: () => {
-        if (entry.link === link) this.#linkOpened(entry);
-      },
-      data: (raw: string | Uint8Array) => {
-        if (entry.link === link) this.#receive(entry, raw);
-      },
-      close: (reason: string) => {
-        if (entry.link === link) this.#linkGone(entry, reason);
-      },
-    };
-    try {
-      link = transport.createLink(entry.id, entry.initiator, callbacks);
-    } catch {
-      this.#counters.links.failed++;
-      entry.attempts++;
-      if (entry.inRoom) this.#want(entry);
-      return undefined;
-    }
-    entry.link = link;
-    entry.session = session;
-    entry.transport = transport;
-    entry.opened = false;
-    entry.probe.reset();
-    entry.startedAt = this.#clock.now();
-    entry.openTimer = this.#clock.setTimeout(() => {
-      entry.openTimer = undefined;
-      if (entry.link === link && link.state !== 'open') {
-        link.destroy();
-        this.#linkGone(entry, 'timeout');
-      }
-    }, this.#timings.linkOpenTimeoutMs);
-    this.onChange.emit();
-    return link;
-  }
-
-  #linkOpened(entry: PeerEntry): void {
-    this.#clock.clearTimeout(entry.openTimer);
-    entry.openTimer = undefined;
-    entry.opened = true;
-    entry.attempts = 0;
-    this.#counters.links.opened++;
-    this.#updateView();
-    this.onLinkOpen.emit(entry.id);
-    this.#sendText(entry.id, encodeEnvelope({ ch: 'links', peers: this.#view }));
-    entry.probe.ping();
-    this.#scheduleReport();
-    this.onChange.emit();
-  }
-
-  /** The current link closed by itself (or timed out): forget it, and retry while the peer is in the room. */
-  #linkGone(entry: PeerEntry, reason: LinkClosedReason): void {
-    if (!entry.link) return;
-    this.#detach(entry, reason);
-    if (!this.#closed && entry.inRoom) {
-      entry.attempts++;
-      this.#want(entry);
-    } else {
-      this.#forgetIfIdle(entry);
-    }
-    this.onChange.emit();
-  }
-
-  /** Destroys the current link (no callback comes from it); the caller decides about retries. */
-  #dropLink(entry: PeerEntry, reason: LinkClosedReason): void {
-    const link = entry.link;
-    if (!link) return;
-    link.destroy();
-    this.#detach(entry, reason);
-    this.onChange.emit();
-  }
-
-  /** Forgets the current link and accounts for it: a closed link if it had opened, else a failed attempt. */
-  #detach(entry: PeerEntry, reason: LinkClosedReason): void {
-    const wasOpen = entry.opened;
-    entry.link = undefined;
-    entry.session = undefined;
-    entry.opened = false;
-    entry.reported = Object.freeze([]);
-    this.#clock.clearTimeout(entry.openTimer);
-    entry.openTimer = undefined;
-    entry.probe.reset();
-    if (!wasOpen) {
-      this.#counters.links.failed++;
-      return;
-    }
-    this.#counters.links.closed++;
-    this.#updateView();
-    this.onLinkClosed.emit(entry.id, reason);
-    this.#scheduleReport();
-  }
-
-  #forgetIfIdle(entry: PeerEntry): void {
-    if (!entry.inRoom && !entry.link && !entry.probe.probing) {
-      this.#clearRetry(entry);
-      this.#entries.delete(entry.id);
-    }
-  }
-
-  #clearRetry(entry: PeerEntry): void {
-    if (entry.retryTimer === undefined) return;
-    this.#clock.clearTimeout(entry.retryTimer);
-    entry.retryTimer = undefined;
-  }
-
-  // ---- negotiation -------------------------------------------------------------------------------------
-
-  /** The other side has no link and asks for one: start a fresh attempt (unless one just started). */
-  #linkRequested(entry: PeerEntry): void {
-    const now = this.#clock.now();
-    const fresh = entry.link?.state === 'connecting' && now - entry.startedAt < this.#timings.offerGraceMs;
-    const transport = this.#transportFor(entry.id);
-    if (
-      transport?.kind !== 'webrtc' ||
-      !entry.initiator ||
-      fresh ||
-      now - entry.lastLinkRequestAt < this.#timings.linkRequestMinIntervalMs
-    ) {
-      this.#counters.signals.stale++;
-      return;
-    }
-    entry.lastLinkRequestAt = now;
-    this.#dropLink(entry, 'replaced');
-    entry.attempts = 0;
-    this.#startLink(entry, transport);
-  }
-
-  #initiatorSignal(entry: PeerEntry, session: string, data: SimplePeerSignal): void {
-    if (!entry.link || entry.session !== session || data.type === 'offer') {
-      this.#counters.signals.stale++;
-      return;
-    }
-    entry.link.signal(data);
-  }
-
-  /**
-   * The answering side: signals of the current attempt go to its link; an offer of a new attempt replaces
-   * the link (the initiator gave the old one up); other signals of an unknown attempt wait for its offer.
-   */
-  #responderSignal(entry: PeerEntry, session: string, data: SimplePeerSignal): void {
-    if (entry.link && entry.session === session) {
-      if (data.type === 'offer') this.#counters.signals.stale++;
-      else entry.link.signal(data);
-      return;
-    }
-    if (data.type === 'offer') {
-      // A peer linked (or reachable) through another transport, or too many attempts at once: refuse.
-      const transport = this.#transportFor(entry.id);
-      const busy = this.#attemptsInFlight() >= meshLimits.maxLinkAttemptsInFlight;
-      if (transport?.kind !== 'webrtc' || busy || (entry.link && entry.transport !== transport)) {
-        this.#counters.signals.stale++;
-        return;
-      }
-      this.#dropLink(entry, 'replaced');
-      const link = this.#createLink(entry, transport, session);
-      if (!link) return;
-      link.signal(data);
-      const pending = entry.pendingSession === session ? entry.pendingSignals : [];
-      entry.pendingSession = undefined;
-      entry.pendingSignals = [];
-      for (const signal of pending) if (entry.link === link) link.signal(signal);
-      return;
-    }
-    if (data.type === 'answer') {
-      this.#counters.signals.stale++;
-      return;
-    }
-    if (entry.pendingSession !== session) {
-      entry.pendingSession = session;
-      entry.pendingSignals = [];
-    }
-    if (entry.pendingSignals.length >= meshLimits.maxPendingSignals) this.#counters.signals.stale++;
-    else entry.pendingSignals.push(data);
   }
 
   #sendSignal(to: PeerId, data: LinkSignal): void {
@@ -547,11 +273,7 @@ export class Mesh {
   // ---- data --------------------------------------------------------------------------------------------
 
   #sendText(to: PeerId, text: string): boolean {
-    if (this.#options.faults?.dropsOutbound(to)) {
-      this.#counters.dropped.faulted++;
-      return false;
-    }
-    const link = this.#entries.get(to)?.link;
+    const link = this.#registry.get(to)?.link;
     if (link?.state !== 'open') return false;
     if (link.bufferedAmount() > meshLimits.maxBufferedBytes) {
       this.#counters.dropped.backpressure++;
@@ -564,10 +286,6 @@ export class Mesh {
 
   #receive(entry: PeerEntry, raw: string | Uint8Array): void {
     this.#counters.received++;
-    if (this.#options.faults?.dropsInbound(entry.id)) {
-      this.#counters.dropped.faulted++;
-      return;
-    }
     const message = admitInbound(entry.id, raw, entry.inbound, this.#counters);
     if (!message) return;
     switch (message.ch) {
@@ -578,14 +296,14 @@ export class Mesh {
         this.onApp.emit(entry.id, message.payload);
         return;
       case 'links':
-        entry.reported = Object.freeze([...new Set(message.peers)].sort());
+        entry.reported = Object.freeze([...new Set(message.peers)].sort(compareIds));
         this.onChange.emit();
         return;
       case 'bye':
         entry.inRoom = false;
-        this.#clearRetry(entry);
-        this.#dropLink(entry, 'bye');
-        this.#forgetIfIdle(entry);
+        this.#links.clearRetry(entry);
+        this.#links.dropLink(entry, 'bye');
+        this.#registry.forgetIfIdle(entry);
         return;
       case 'ping':
         this.#sendText(entry.id, encodeEnvelope({ ch: 'pong', n: message.n }));
@@ -601,8 +319,8 @@ export class Mesh {
   #probe(entry: PeerEntry): void {
     entry.probe.probe(() => {
       if (entry.inRoom) return; // back in the room meanwhile: keep the link
-      this.#dropLink(entry, 'peer-left');
-      this.#forgetIfIdle(entry);
+      this.#links.dropLink(entry, 'peer-left');
+      this.#registry.forgetIfIdle(entry);
       this.onChange.emit();
     });
   }
@@ -611,19 +329,35 @@ export class Mesh {
   #schedulePings(): void {
     this.#pingTimer = this.#clock.setTimeout(() => {
       if (this.#closed) return;
-      for (const entry of this.#entries.values()) if (entry.opened) entry.probe.ping();
+      for (const entry of this.#registry.values()) if (entry.opened) entry.probe.ping();
       this.#schedulePings();
     }, this.#timings.rttPingIntervalMs);
+  }
+
+  // ---- links opening and closing ----
+
+  #linkOpened(entry: PeerEntry): void {
+    this.#updateView();
+    this.onLinkOpen.emit(entry.id);
+    this.#sendText(entry.id, encodeEnvelope({ ch: 'links', peers: this.#view }));
+    entry.probe.ping();
+    this.#scheduleReport();
+    this.onChange.emit();
+  }
+
+  #linkClosed(entry: PeerEntry, reason: LinkClosedReason): void {
+    this.#updateView();
+    this.onLinkClosed.emit(entry.id, reason);
+    this.#scheduleReport();
   }
 
   // ---- view and link reports ---------------------------------------------------------------------------
 
   #updateView(): void {
-    const faults = this.#options.faults;
-    const next = [...this.#entries.values()]
-      .filter((entry) => entry.link?.state === 'open' && !faults?.dropsOutbound(entry.id))
-      .map((entry) => entry.id)
-      .sort();
+    const next = this.#registry
+      .sorted()
+      .filter((entry) => entry.link?.state === 'open' && !this.#held(entry.id))
+      .map((entry) => entry.id);
     const same = next.length === this.#view.length && next.every((peer, i) => peer === this.#view[i]);
     if (same) return;
     this.#view = Object.freeze(next);

@@ -1,4 +1,4 @@
-import type { Clock, PeerId } from '@conclave/election';
+import { type Clock, compareIds, type PeerId } from '@conclave/election';
 import { type MeshTimings, meshLimits } from './limits';
 import type { Link } from './link';
 import { LinkProbe } from './link-probe';
@@ -9,6 +9,7 @@ import type { Transport } from './transport';
 /** What the mesh's peer registry keeps about one peer: its current link, retries, negotiation and probe. */
 export interface PeerEntry {
   readonly id: PeerId;
+  /** This tab initiates WebRTC links to the peer: its id is the lower of the pair, ordered as the election orders ids. */
   readonly initiator: boolean;
   inRoom: boolean;
   /**
@@ -37,17 +38,17 @@ export interface PeerEntry {
   lastLinkRequestAt: number;
 }
 
-/** A registry entry for a peer just heard of (no link yet). */
+/** A registry entry for a peer just heard of (no link yet), as seen from `selfId`. */
 export function newPeerEntry(
+  selfId: PeerId,
   id: PeerId,
-  initiator: boolean,
   clock: Clock,
   timings: MeshTimings,
   sendPing: (n: number) => boolean,
 ): PeerEntry {
   return {
     id,
-    initiator,
+    initiator: compareIds(selfId, id) < 0,
     inRoom: false,
     justJoined: false,
     link: undefined,
@@ -65,4 +66,11 @@ export function newPeerEntry(
     inbound: new TokenBucket(clock, meshLimits.inboundBurst, meshLimits.inboundPerSecond),
     lastLinkRequestAt: Number.NEGATIVE_INFINITY,
   };
+}
+
+/** Stops the entry's pending retry (or deferred first attempt), if any. */
+export function clearRetry(entry: PeerEntry, clock: Clock): void {
+  if (entry.retryTimer === undefined) return;
+  clock.clearTimeout(entry.retryTimer);
+  entry.retryTimer = undefined;
 }

@@ -15,11 +15,13 @@ import {
 import { meshElectionAdapter } from './election-adapter';
 import { EventLog } from './event-log';
 import { FaultTable } from './fault-injector';
+import { withFaults } from './faulty-transport';
 import { type MeshTimings, meshLimits } from './limits';
 import type { LinkFactory } from './link';
 import { Listeners } from './listeners';
 import { LocalTransport } from './local-transport';
 import { Mesh } from './mesh';
+import { withFaultDrops } from './mesh-stats';
 import type {
   FaultInjector,
   PeerInfo,
@@ -83,6 +85,7 @@ export class MeshRoom implements Room {
   readonly id: PeerId;
   readonly name: string;
   readonly faults: FaultInjector | undefined;
+  readonly #faults: FaultTable | undefined;
   readonly #signaling: RoomSignaling;
   readonly #clock: TimerClock;
   readonly #mesh: Mesh;
@@ -105,22 +108,18 @@ export class MeshRoom implements Room {
     this.name = parts.name;
     this.#signaling = parts.signaling;
     this.#clock = parts.clock;
-    const faults = parts.faults
-      ? new FaultTable(
-          () => this.#mesh.faultsChanged(),
-          meshLimits.maxPeers,
-          (peer, text) => this.#mesh.sendRaw(peer, text),
-        )
-      : undefined;
+    const faults = parts.faults ? new FaultTable(meshLimits.maxPeers) : undefined;
     this.faults = faults;
-    const transports = parts.transports ?? [webRtcTransport(parts.createLink)];
-    this.#local = transports.find((transport) => transport instanceof LocalTransport);
+    this.#faults = faults;
+    const given = parts.transports ?? [webRtcTransport(parts.createLink)];
+    this.#local = given.find((transport) => transport instanceof LocalTransport);
+    // Faults are a wrapper around each transport: the mesh itself has no fault branches.
+    const transports = faults ? given.map((transport) => withFaults(transport, faults, this.#clock)) : given;
     this.#mesh = new Mesh({
       selfId: this.id,
       transports,
       sendSignal: (to, data) => this.#signaling.signal(to, data),
       clock: this.#clock,
-      faults,
       timings: parts.timings,
     });
     const mesh = this.#mesh;
@@ -163,16 +162,17 @@ export class MeshRoom implements Room {
   snapshot(): RoomSnapshot {
     if (this.#snapshot) return this.#snapshot;
     const state = this.#election.state();
-    const peers: PeerInfo[] = this.#mesh.peers().map((peer) =>
-      Object.freeze({
+    const peers: PeerInfo[] = this.#mesh.peers().map((peer) => {
+      const fault = this.#faults?.faultOf(peer.id);
+      return Object.freeze({
         id: peer.id,
         link: peer.link,
         links: peer.links,
         inRoom: peer.inRoom,
-        ...(peer.fault === undefined ? {} : { fault: peer.fault }),
+        ...(fault === undefined ? {} : { fault }),
         ...(peer.transport === undefined ? {} : { transport: peer.transport }),
-      }),
-    );
+      });
+    });
     this.#snapshot = Object.freeze({
       selfId: this.id,
       room: this.name,
@@ -193,7 +193,7 @@ export class MeshRoom implements Room {
   /** Counters of everything received, sent and dropped (see {@link RoomStats}). */
   stats(): RoomStats {
     return Object.freeze({
-      mesh: this.#mesh.stats(),
+      mesh: withFaultDrops(this.#mesh.stats(), this.#faults?.dropped ?? 0),
       signaling: this.#signaling.stats(),
       election: this.#election.stats(),
       sharedWork: this.#work.stats(),

@@ -31,6 +31,13 @@ export interface Transport {
   readonly onReachable: Listeners<[peer: PeerId, asked: boolean]>;
   /** `peer`'s tab is gone for certain (crashed, closed, killed). */
   readonly onGone: Listeners<[peer: PeerId]>;
+  /**
+   * Optional: whether `peer` is held, i.e. its link (if open) stays open but is left out of the view, as
+   * if it had closed. Only the test fault wrapper (`faulty-transport.ts`) holds peers; absent means never.
+   */
+  holds?(peer: PeerId): boolean;
+  /** Optional: what {@link Transport.holds} answers may have changed; the mesh re-evaluates its view. */
+  readonly onHoldChange?: Listeners<[]>;
   /** Stops discovery and destroys what is left. */
   close(): void;
 }

@@ -1,9 +1,11 @@
 import type { PeerId } from '@conclave/election';
 import type { VirtualClock } from '@conclave/election/simulation';
 import { FaultTable } from '../src/fault-injector';
+import { withFaults } from '../src/faulty-transport';
 import type { Link, LinkCallbacks, LinkFactory, LinkState } from '../src/link';
 import type { SimplePeerSignal } from '../src/link-signal';
 import { Mesh } from '../src/mesh';
+import { webRtcTransport } from '../src/transport';
 
 /**
  * An in-memory stand-in for signaling + WebRTC, on a virtual clock: signals and data take `latencyMs`, and a
@@ -35,13 +37,13 @@ export class FakeNetwork {
   /** Adds a tab: creates its mesh and tells it and the others (as the server's join ack and peer-joined do). */
   join(id: PeerId = this.newId(), options: { faults?: boolean; maxPeers?: number } = {}): Mesh {
     const others = [...this.meshes.keys()].filter((peer) => !this.#crashed.has(peer));
-    const faults = options.faults ? new FaultTable(() => mesh.faultsChanged(), 64) : undefined;
+    const faults = options.faults ? new FaultTable(64) : undefined;
+    const webrtc = webRtcTransport(this.linkFactory(id));
     const mesh: Mesh = new Mesh({
       selfId: id,
-      createLink: this.linkFactory(id),
+      transports: [faults ? withFaults(webrtc, faults, this.clock) : webrtc],
       sendSignal: (to, data) => this.#relay(id, to, data),
       clock: this.clock,
-      faults,
       maxPeers: options.maxPeers,
     });
     this.meshes.set(id, mesh);
@@ -106,6 +108,11 @@ export class FakeNetwork {
   }
 
   readonly #links = new Map<string, FakeLink>();
+
+  /** The latest link end `self` -> `peer` (open or not), if one was made. */
+  linkOf(self: PeerId, peer: PeerId): FakeLink | undefined {
+    return this.#links.get(`${self}>${peer}`);
+  }
 
   linkFactory(self: PeerId): LinkFactory {
     return (peer, initiator, callbacks) => {
