@@ -4,7 +4,12 @@ import { type ResolvedElectionConfig, resolveConfig } from './config';
 import { type ElectionListener, EventTimeline } from './event-timeline';
 import * as handover from './handover';
 import { KnownLeadership } from './known-leadership';
-import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
+import {
+  type AbdicationMessage,
+  type ElectionWireMessage,
+  isElectionWireMessage,
+  messageLimits,
+} from './messages';
 import { Timers } from './timers';
 import type {
   Clock,
@@ -151,7 +156,7 @@ class GossipElection implements Election {
   yield(): void {
     if (!this.leading || this.yielding || this.phase === 'stopped') return;
     this.yielding = true;
-    this.abdicate();
+    const abdication = this.abdicate();
     this.leading = false;
     this.leader = undefined;
     this.timers.clear('heartbeat');
@@ -160,6 +165,13 @@ class GossipElection implements Election {
     this.timeline.notifyLeadership(false);
     this.timeline.emit('yielded');
     this.adapter.reportMetrics?.(false);
+    // One hop for the yielder too: it follows the successor it named, under the term it named, as its followers
+    // do, instead of waiting for the successor's declaration (which confirms it and ends the yield).
+    const { successor, successorTerm } = abdication;
+    if (successor !== undefined && successorTerm !== undefined && this.phase !== 'stopped') {
+      handover.observeAbdication(this.known, abdication);
+      this.adoptSuccessor(successor, successorTerm);
+    }
   }
 
   stop(): void {
@@ -291,6 +303,12 @@ class GossipElection implements Election {
   /** See handover.ts: adopt the named successor and its term at once when that is safe. */
   private onAbdication(message: Extract<ElectionWireMessage, { type: 'abdication' }>): void {
     const { sender, term } = message;
+    if (sender === this.unconfirmedSuccessor && sender === this.leader && term === this.currentTerm) {
+      // The successor we follow on its predecessor's word abdicates in turn: it did lead, which confirms it
+      // (and ends our yield) as its declaration would have.
+      this.unconfirmedSuccessor = undefined;
+      if (this.yielding) this.stopYielding();
+    }
     const ours =
       this.leader === sender
         ? term === this.currentTerm
@@ -426,7 +444,8 @@ class GossipElection implements Election {
     this.timers.clear('sample');
     this.phase = 'steady';
     if (!this.timers.has('liveness')) this.armLiveness();
-    if (this.yielding) this.stopYielding();
+    // A yield ends when a leader is confirmed, not on a successor adopted on its predecessor's word.
+    if (this.yielding && reason !== 'handover') this.stopYielding();
     if (leaderChanged) {
       this.timeline.emit('leader-changed', reason);
       this.adapter.reportMetrics?.(false);
@@ -632,10 +651,12 @@ class GossipElection implements Election {
   }
 
   /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor, and its term. */
-  private abdicate(): void {
+  private abdicate(): AbdicationMessage {
     const successor = handover.agreedSuccessor(this.adapter.peers(), this.silent);
-    this.send(handover.abdication(this.id, this.currentTerm, successor, this.known));
+    const abdication = handover.abdication(this.id, this.currentTerm, successor, this.known);
+    this.send(abdication);
     this.counters.abdicationsSent++;
+    return abdication;
   }
 
   // ---- yielding -----------------------------------------------------------------------------------------
