@@ -30,7 +30,8 @@ type TimerName =
   | 'handover'
   | 'liveness'
   | 'heartbeat'
-  | 'yield';
+  | 'yield'
+  | 'linked';
 type Phase = ElectionState['phase'];
 
 /** Fabric clears the yield flag after 6 × leaderAliveThreshold. */
@@ -199,6 +200,14 @@ class GossipElection implements Election {
     this.startupDeadline = this.clock.now() + this.config.startupGracePeriod;
     this.sampledViewSize = this.adapter.peers().length;
     this.timers.set('sample', this.config.membershipSampleInterval, () => this.sampleView());
+    // A transport that knows the room is asked first thing, once the caller has told it who is in the room
+    // (a room of one has nothing to wait for).
+    if (this.adapter.roomLinked) this.timers.set('linked', 0, () => this.roomMaybeLinked());
+  }
+
+  /** Start-up ends as soon as every member the room lists is in the view: it will not grow. */
+  private roomMaybeLinked(): void {
+    if (this.phase === 'starting' && this.adapter.roomLinked?.() === true) this.startElection('startup');
   }
 
   private sampleView(): void {
@@ -494,6 +503,10 @@ class GossipElection implements Election {
 
   private viewChanged(): void {
     if (this.phase === 'stopped') return;
+    if (this.phase === 'starting') {
+      this.roomMaybeLinked();
+      return;
+    }
     for (const peer of this.silent) if (!this.view.has(peer)) this.silent.delete(peer);
     if (this.leading) {
       const view = this.adapter.peers();
