@@ -17,7 +17,7 @@ export interface LocalChannel {
 export interface LockManagerLike {
   request(
     name: string,
-    options: { signal?: AbortSignal },
+    options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal },
     callback: () => Promise<unknown> | unknown,
   ): Promise<unknown>;
 }
@@ -242,8 +242,10 @@ export class LocalTransport implements Transport {
     this.#reachable.set(peer, waiting);
     this.#post({ v: 1, t: 'here', from: this.#options.selfId });
     if (locks && waiting) {
+      // Shared: when the tab ends, every watching tab is granted at once, none waits for another's turn (a
+      // busy tab would hold up the others' notice with an exclusive one).
       locks
-        .request(this.#lockName(peer), { signal: waiting.signal }, () => {
+        .request(this.#lockName(peer), { mode: 'shared', signal: waiting.signal }, () => {
           if (this.#closed || this.#reachable.get(peer) !== waiting) return;
           this.#forgetPeer(peer);
           this.onGone.emit(peer);

@@ -98,6 +98,22 @@ describe('local transport', () => {
     expect(tabs[1]!.mesh.view()).toEqual([id(1)]);
   });
 
+  it("a busy tab does not delay the others' crash notice: every watcher is granted the lock at once", async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3)), b.join(id(4))];
+    await b.run(50);
+    for (const tab of tabs) expect(tab.mesh.view()).toHaveLength(3);
+    b.locks?.stall(id(1)); // first in the queue on tab 4's lock, and its event loop is busy
+    b.bus.remove(tabs[3]!.channel);
+    b.locks?.crash(id(4));
+    await b.run(5);
+    expect(tabs[1]!.mesh.view()).toEqual([id(1), id(3)]);
+    expect(tabs[2]!.mesh.view()).toEqual([id(1), id(2)]);
+    b.locks?.resume(id(1));
+    await b.run(5);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2), id(3)]);
+  });
+
   it('without Web Locks says heartbeats, and a crashed tab is dropped only after signaling and the probe', async () => {
     const b = browser({ locks: false });
     const tabs = [b.join(id(1)), b.join(id(2))];
