@@ -167,12 +167,17 @@ class GossipElection implements Election {
     this.timeline.emit('yielded');
     this.adapter.reportMetrics?.(false);
     // One hop for the yielder too: it follows the successor it named, under the term it named, as its followers
-    // do, instead of waiting for the successor's declaration (which confirms it and ends the yield).
+    // do, instead of waiting for the successor's declaration (which confirms it and ends the yield). Unless a
+    // listener stopped the election meanwhile.
     const { successor, successorTerm } = abdication;
-    if (successor !== undefined && successorTerm !== undefined && this.phase !== 'stopped') {
+    if (successor !== undefined && successorTerm !== undefined && !this.stopped()) {
       handover.observeAbdication(this.known, abdication);
       this.adoptSuccessor(successor, successorTerm);
     }
+  }
+
+  private stopped(): boolean {
+    return this.phase === 'stopped';
   }
 
   stop(): void {
