@@ -89,6 +89,12 @@ export class LocalTransport implements Transport {
   };
   #releaseOwnLock: (() => void) | undefined;
   #closed = false;
+  /**
+   * Data sent this turn, not yet posted: a run of one text to several tabs (the mesh's broadcast) goes out as
+   * one message, so each tab wakes once per broadcast instead of once per recipient.
+   */
+  #pending: { readonly text: string; readonly to: PeerId[] }[] = [];
+  #flushQueued = false;
 
   constructor(options: LocalTransportOptions) {
     this.#options = options;
@@ -117,6 +123,10 @@ export class LocalTransport implements Transport {
 
   get crashNotice(): LocalCrashNotice {
     return this.#options.locks ? 'web-locks' : 'heartbeats';
+  }
+
+  get noticesEnd(): boolean {
+    return this.crashNotice === 'web-locks';
   }
 
   reaches(peer: PeerId): boolean {
@@ -165,12 +175,39 @@ export class LocalTransport implements Transport {
     this.#post(message);
   }
 
+  /** @internal A link's outgoing data: posted at the end of this turn, with the same text to other tabs. */
+  postData(to: PeerId, text: string): void {
+    const last = this.#pending.at(-1);
+    if (last && last.text === text && last.to.length < meshLimits.maxPeers) last.to.push(to);
+    else this.#pending.push({ text, to: [to] });
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const from = this.#options.selfId;
+    for (const { text, to } of pending) {
+      this.#send({ v: 1, t: 'data', from, to: to.length === 1 ? to[0]! : to, d: text });
+    }
+  }
+
   /** @internal A link was destroyed. */
   forget(link: LocalLink): void {
     if (this.#links.get(link.peer) === link) this.#links.delete(link.peer);
   }
 
+  /** Posts a control message, after any data sent before it (so a link's close follows its last data). */
   #post(message: LocalMessage): void {
+    this.#flush();
+    this.#send(message);
+  }
+
+  #send(message: LocalMessage): void {
     if (this.#closed) return;
     try {
       this.#options.channel.postMessage(message);
@@ -183,7 +220,7 @@ export class LocalTransport implements Transport {
     const self = this.#options.selfId;
     // Most traffic is addressed to other tabs: skip it before any validation work.
     const to = (data as { to?: unknown } | null)?.to;
-    if (this.#closed || (to !== undefined && to !== self)) return;
+    if (this.#closed || (to !== undefined && to !== self && !addressedAmong(to, self))) return;
     this.#stats.received++;
     const dropped = this.#stats.dropped;
     const parsed = localMessageSchema.safeParse(data);
@@ -303,7 +340,7 @@ class LocalLink implements Link {
 
   send(text: string): boolean {
     if (this.#state !== 'open') return false;
-    this.transport.post({ v: 1, t: 'data', from: this.#self(), to: this.peer, d: text });
+    this.transport.postData(this.peer, text);
     return true;
   }
 
@@ -338,4 +375,9 @@ class LocalLink implements Link {
   #self(): PeerId {
     return this.transport.selfId;
   }
+}
+
+/** Whether a message addressed to several tabs includes this one (checked before any validation: cheap). */
+function addressedAmong(to: unknown, self: PeerId): boolean {
+  return Array.isArray(to) && to.length <= meshLimits.maxPeers && to.includes(self);
 }

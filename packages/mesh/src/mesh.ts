@@ -611,7 +611,8 @@ export class Mesh {
   #schedulePings(): void {
     this.#pingTimer = this.#clock.setTimeout(() => {
       if (this.#closed) return;
-      for (const entry of this.#entries.values()) if (entry.opened) entry.probe.ping();
+      for (const entry of this.#entries.values())
+        if (entry.opened && !entry.transport?.noticesEnd) entry.probe.ping();
       this.#schedulePings();
     }, this.#timings.rttPingIntervalMs);
   }

@@ -31,6 +31,11 @@ export interface Transport {
   readonly onReachable: Listeners<[peer: PeerId, asked: boolean]>;
   /** `peer`'s tab is gone for certain (crashed, closed, killed). */
   readonly onGone: Listeners<[peer: PeerId]>;
+  /**
+   * True when {@link Transport.onGone} tells at once that a peer ended (local with Web Locks): its links need
+   * no periodic round-trip sampling for the peer-left probe, which only costs every tab a wake-up.
+   */
+  readonly noticesEnd?: boolean;
   /** Stops discovery and destroys what is left. */
   close(): void;
 }
