@@ -88,6 +88,8 @@ export class LocalTransport implements Transport {
     dropped: { invalid: 0, spoofed: 0, unlinked: 0, refused: 0, rateLimited: 0 },
   };
   #releaseOwnLock: (() => void) | undefined;
+  /** This tab has announced itself: it holds its own lock (or there are no locks). */
+  #selfAnnounced = false;
   #closed = false;
   /**
    * Data sent this turn, not yet posted: a run of one text to several tabs (the mesh's broadcast) goes out as
@@ -102,14 +104,14 @@ export class LocalTransport implements Transport {
     options.channel.onmessage = (event) => this.#receive(event.data);
     const locks = options.locks;
     if (!locks) {
-      this.#post({ v: 1, t: 'here', from: options.selfId });
+      this.#announce();
       return;
     }
     // Announce only once the lock is held, so a peer queueing on it is granted it only when this tab ended.
     locks
       .request(this.#lockName(options.selfId), {}, () => {
         if (this.#closed) return undefined;
-        this.#post({ v: 1, t: 'here', from: options.selfId });
+        this.#announce();
         return new Promise<void>((release) => {
           this.#releaseOwnLock = release;
         });
@@ -168,6 +170,11 @@ export class LocalTransport implements Transport {
     this.#options.channel.close();
     this.onReachable.clear();
     this.onGone.clear();
+  }
+
+  #announce(): void {
+    this.#selfAnnounced = true;
+    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
   }
 
   /** @internal A link's outgoing message. */
@@ -277,7 +284,10 @@ export class LocalTransport implements Transport {
     const locks = this.#options.locks;
     const waiting = locks ? new AbortController() : undefined;
     this.#reachable.set(peer, waiting);
-    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
+    // Answered only once this tab holds its own lock: a tab that watched it earlier would be granted it at
+    // once and take this tab for gone (and its mesh would forget it). Until then this tab's own announcement,
+    // when the lock comes, tells the others.
+    if (this.#selfAnnounced) this.#post({ v: 1, t: 'here', from: this.#options.selfId });
     if (locks && waiting) {
       // Shared: when the tab ends, every watching tab is granted at once, none waits for another's turn (a
       // busy tab would hold up the others' notice with an exclusive one).

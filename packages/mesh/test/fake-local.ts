@@ -61,6 +61,7 @@ export class FakeLocks {
   readonly #held = new Map<string, { mode: Waiter['mode']; waiters: Set<Waiter> }>();
   readonly #queues = new Map<string, Waiter[]>();
   readonly #stalled = new Map<PeerId, Array<() => void>>();
+  readonly #slow = new Map<PeerId, Array<() => void>>();
 
   /** The lock manager one tab sees; `crash(owner)` releases everything that tab holds. */
   forTab(owner: PeerId): LockManagerLike {
@@ -68,19 +69,33 @@ export class FakeLocks {
       request: (name, options, callback) =>
         new Promise((resolve, reject) => {
           const waiter: Waiter = { callback, resolve, reject, owner, mode: options.mode ?? 'exclusive' };
-          const queue = this.#queues.get(name) ?? [];
-          this.#queues.set(name, queue);
-          queue.push(waiter);
-          options.signal?.addEventListener('abort', () => {
-            const at = queue.indexOf(waiter);
-            if (at >= 0) {
-              queue.splice(at, 1);
-              reject(new Error('AbortError'));
-            }
-          });
-          this.#next(name);
+          const parked = this.#slow.get(owner);
+          if (parked) {
+            parked.push(() => this.#enqueue(name, waiter, options.signal));
+            return;
+          }
+          this.#enqueue(name, waiter, options.signal);
         }),
     };
+  }
+
+  /** The browser has not taken `owner`'s lock requests yet (a slow tab): they wait for {@link FakeLocks.resume}. */
+  delayRequests(owner: PeerId): void {
+    if (!this.#slow.has(owner)) this.#slow.set(owner, []);
+  }
+
+  #enqueue(name: string, waiter: Waiter, signal: AbortSignal | undefined): void {
+    const queue = this.#queues.get(name) ?? [];
+    this.#queues.set(name, queue);
+    queue.push(waiter);
+    signal?.addEventListener('abort', () => {
+      const at = queue.indexOf(waiter);
+      if (at >= 0) {
+        queue.splice(at, 1);
+        waiter.reject(new Error('AbortError'));
+      }
+    });
+    this.#next(name);
   }
 
   /** The tab's event loop is busy: lock callbacks for it wait until {@link FakeLocks.resume}. */
@@ -89,8 +104,9 @@ export class FakeLocks {
   }
 
   resume(owner: PeerId): void {
-    const pending = this.#stalled.get(owner) ?? [];
+    const pending = [...(this.#stalled.get(owner) ?? []), ...(this.#slow.get(owner) ?? [])];
     this.#stalled.delete(owner);
+    this.#slow.delete(owner);
     for (const run of pending) run();
   }
 

@@ -149,6 +149,18 @@ describe('local transport', () => {
     expect(tabs[0]!.mesh.view()).toEqual([id(2), id(3)]);
   });
 
+  it('a tab that does not hold its own lock yet is not taken for gone by a tab it hears from', async () => {
+    const b = browser();
+    b.locks?.delayRequests(id(2)); // a slow tab: the browser has not granted its own lock yet
+    const tabs = [b.join(id(1)), b.join(id(2))];
+    await b.run(50);
+    tabs.push(b.join(id(3))); // announces itself; tab 2 hears it before it can announce itself
+    await b.run(50);
+    b.locks?.resume(id(2));
+    await b.run(500);
+    for (const tab of tabs) expect(tab.mesh.view()).toEqual(others(tabs, tab));
+  });
+
   it('without Web Locks says heartbeats, and a crashed tab is dropped only after signaling and the probe', async () => {
     const b = browser({ locks: false });
     const tabs = [b.join(id(1)), b.join(id(2))];
