@@ -205,14 +205,22 @@ class GossipElection implements Election {
     this.startupDeadline = this.clock.now() + this.config.startupGracePeriod;
     this.sampledViewSize = this.adapter.peers().length;
     this.timers.set('sample', this.config.membershipSampleInterval, () => this.sampleView());
-    // A transport that knows the room is asked first thing, once the caller has told it who is in the room
-    // (a room of one has nothing to wait for).
-    if (this.adapter.roomLinked) this.timers.set('linked', 0, () => this.roomMaybeLinked());
+    // A transport that knows the room is asked first thing, once the caller has told it who is in the room.
+    if (this.adapter.roomLinked) this.timers.set('linked', 0, () => this.roomMaybeEmpty());
   }
 
-  /** Start-up ends as soon as every member the room lists is in the view: it will not grow. */
-  private roomMaybeLinked(): void {
-    if (this.phase === 'starting' && this.adapter.roomLinked?.() === true) this.startElection('startup');
+  /**
+   * A peer alone in a room it knows to be empty has nothing to wait for: start-up ends at once. With peers in
+   * the view it still waits for the view to settle: a sitting leader's answer may be on its way (under load,
+   * longer than an election round), and a newcomer must not lead beside it.
+   */
+  private roomMaybeEmpty(): void {
+    if (
+      this.phase === 'starting' &&
+      this.adapter.peers().length === 0 &&
+      this.adapter.roomLinked?.() === true
+    )
+      this.startElection('startup');
   }
 
   private sampleView(): void {
@@ -509,7 +517,7 @@ class GossipElection implements Election {
   private viewChanged(): void {
     if (this.phase === 'stopped') return;
     if (this.phase === 'starting') {
-      this.roomMaybeLinked();
+      this.roomMaybeEmpty();
       return;
     }
     for (const peer of this.silent) if (!this.view.has(peer)) this.silent.delete(peer);

@@ -41,8 +41,8 @@ export interface ElectionAdapter {
   settling?(): boolean;
   /**
    * Optional: true when the transport knows the whole room (every member its membership service lists) is
-   * in the view. Start-up then ends at once instead of waiting for the view to stop changing: nothing more
-   * is expected, and a sitting leader has answered (or answers the proposal that follows).
+   * in the view. A peer that knows it is alone in its room then ends start-up at once instead of waiting for
+   * its view to stop changing.
    */
   roomLinked?(): boolean;
   /** Optional: told when the view changes, so the election reacts at once instead of at its next round. */
