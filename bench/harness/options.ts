@@ -20,7 +20,7 @@ export interface BenchOptions {
   readonly arrangements: readonly Arrangement[];
   /** Steady-state window per measurement (ms). */
   readonly steadyMs: number;
-  /** In how many repetitions (the first ones) steady state is measured. */
+  /** In how many repetitions steady state is measured: the first ones that agree on a leader. */
   readonly steadyReps: number;
   readonly trace: boolean;
   readonly quick: boolean;

@@ -6,7 +6,7 @@ export function readable(tab: Tab): boolean {
 }
 
 /** Reads the page's own timeline or counters; a page too busy to answer within 5 s gets a note instead. */
-export function readFromPage(tab: Tab, what: 'timeline' | 'stats' | 'sends'): Promise<unknown> {
+export function readFromPage(tab: Tab, what: 'timeline' | 'stats' | 'sends' | 'startup'): Promise<unknown> {
   const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 5 s'), 5_000));
   const read = tab.page
     .evaluate((key) => window.bench?.[key]?.(), what)

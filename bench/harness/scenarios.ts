@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext } from '@playwright/test';
-import type { BenchEvent } from '../pages/bench-events';
 import type { Agreement } from './agreement';
 import { type Contender, tabUrl } from './contenders';
 import type { Arrangement } from './options';
 import { isolateFromEachOther, readable, readFromPage } from './page-hooks';
 import { progress } from './progress';
+import type { RepetitionTrace } from './repetition-trace';
 import type { Sample } from './stats';
 import { measureSteadyState, type SteadyResult } from './steady-state';
 import { newcomerStart, readyAt } from './tab-readiness';
@@ -25,31 +25,7 @@ export interface RepetitionPlan {
   readonly trace: boolean;
 }
 
-/** The per-tab timelines of one repetition, kept with --trace. */
-export interface RepetitionTrace {
-  readonly tabs: readonly {
-    readonly index: number;
-    readonly selfId: string | undefined;
-    readonly alive: boolean;
-    readonly events: readonly BenchEvent[];
-    /** The implementation's own timeline (Conclave's room events), read at the end of the repetition. */
-    readonly timeline: unknown;
-    /** The implementation's own counters (Conclave's room.stats()), read at the end of the repetition. */
-    readonly stats: unknown;
-    /** Every data-channel message the tab sent (Conclave pages). */
-    readonly sends: unknown;
-  }[];
-  /** Harness actions with Node epoch-ms timestamps. */
-  readonly actions: readonly { readonly at: number; readonly action: string }[];
-  /**
-   * Every live tab's counters, timeline and sent messages right after each scenario (index → data), so the
-   * history of a tab closed or crashed later is kept too.
-   */
-  readonly checkpoints: readonly {
-    readonly label: string;
-    readonly tabs: Readonly<Record<number, { stats: unknown; timeline: unknown; sends: unknown }>>;
-  }[];
-}
+export type { RepetitionTrace } from './repetition-trace';
 
 export interface RepetitionResult {
   readonly rep: number;
@@ -92,6 +68,8 @@ class Repetition {
   private readonly actions: { at: number; action: string }[] = [];
   private readonly problems: string[] = [];
   private readonly checkpoints: RepetitionTrace['checkpoints'][number][] = [];
+  /** With --trace: each tab's start-up timing, read once it knows the leader (before it may be closed). */
+  private readonly startups = new Map<number, unknown>();
 
   constructor(
     private readonly contexts: readonly BrowserContext[],
@@ -129,6 +107,14 @@ class Repetition {
       })),
     );
     this.checkpoints.push({ label, tabs: Object.fromEntries(live.map((tab, i) => [tab.index, data[i]!])) });
+  }
+
+  /** With --trace: keeps the start-up timing of the live tabs not read yet. */
+  private async recordStartups(): Promise<void> {
+    if (!this.plan.trace) return;
+    for (const tab of this.tracker.live()) {
+      if (!this.startups.has(tab.index)) this.startups.set(tab.index, await readFromPage(tab, 'startup'));
+    }
   }
 
   /** Opens the next tab, in the browsers in turn (cross-browser: even tabs in one, odd in the other). */
@@ -215,6 +201,7 @@ class Repetition {
       `mesh ${Math.round(result.meshMs as number)} ms, first leader ${Math.round(result.firstLeaderMs)} ms`,
     );
 
+    await this.recordStartups();
     if (steadyMs !== undefined) {
       result.steady = await measureSteadyState(this.tracker.live(), agreed.leaderId, steadyMs);
       this.say(
@@ -273,6 +260,7 @@ class Repetition {
     result.newcomerMs = Math.max(0, newcomer.leaderSince - shown.start);
     if (shown.agreement.leaderId !== leaderBefore) this.problems.push('the newcomer changed the leader');
     this.say(`newcomer ${Math.round(result.newcomerMs)} ms`);
+    await this.recordStartups();
     await this.checkpoint('newcomer');
 
     // Crash failover: the full mesh again (the newcomer linked to everyone), then crash the leader's renderer.
@@ -369,6 +357,8 @@ class Repetition {
         timeline: readable(tab) ? await readFromPage(tab, 'timeline') : undefined,
         stats: readable(tab) ? await readFromPage(tab, 'stats') : undefined,
         sends: readable(tab) ? await readFromPage(tab, 'sends') : undefined,
+        startup:
+          this.startups.get(tab.index) ?? (readable(tab) ? await readFromPage(tab, 'startup') : undefined),
       })),
     );
     return { tabs, actions: this.actions, checkpoints: this.checkpoints };

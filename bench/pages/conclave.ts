@@ -17,6 +17,7 @@ const statusElement = document.getElementById('status');
 
 async function main(): Promise<void> {
   const { room: roomName, timings, faults } = params;
+  reporter.mark('join');
   const room = await joinRoom({
     signalingUrl: location.origin,
     room: roomName,

@@ -20,6 +20,11 @@ export interface BenchWindowState {
    * Returns when it was applied (epoch ms).
    */
   isolate?: (peers: readonly string[]) => number;
+  /**
+   * Where this page's start-up went (for --trace): the browser's navigation timing and the page's own marks
+   * (script started, joined...), all epoch ms.
+   */
+  startup?: () => unknown;
 }
 
 declare global {
@@ -49,8 +54,11 @@ export class Reporter {
   readonly state: BenchWindowState;
   private selfId: string | undefined;
 
+  /** Epoch ms of named start-up moments (the script started, the implementation joined...). */
+  private readonly marks: Record<string, number> = { script: epochNow() };
+
   constructor(traffic: TrafficCounters, room: string) {
-    this.state = { log: [], traffic };
+    this.state = { log: [], traffic, startup: () => this.startup() };
     window.bench = this.state;
     window.addEventListener('error', (event) => this.problem(`error: ${event.message}`));
     window.addEventListener('unhandledrejection', (event) =>
@@ -77,7 +85,28 @@ export class Reporter {
   /** The page has joined as `selfId`. */
   ready(selfId: string): void {
     this.selfId = selfId;
+    this.mark('ready');
     this.report({ kind: 'ready', at: epochNow(), selfId });
+  }
+
+  /** Notes when a start-up step happened (kept for --trace). */
+  mark(name: string): void {
+    this.marks[name] ??= epochNow();
+  }
+
+  private startup(): unknown {
+    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    const at = (ms: number | undefined) =>
+      ms === undefined || ms === 0 ? undefined : performance.timeOrigin + ms;
+    return {
+      navigation: navigation && {
+        start: performance.timeOrigin,
+        responseEnd: at(navigation.responseEnd),
+        domInteractive: at(navigation.domInteractive),
+        loadEventEnd: at(navigation.loadEventEnd),
+      },
+      marks: { ...this.marks },
+    };
   }
 
   report(event: BenchEvent): void {

@@ -4,7 +4,12 @@ import { type ResolvedElectionConfig, resolveConfig } from './config';
 import { type ElectionListener, EventTimeline } from './event-timeline';
 import * as handover from './handover';
 import { KnownLeadership } from './known-leadership';
-import { type ElectionWireMessage, isElectionWireMessage, messageLimits } from './messages';
+import {
+  type AbdicationMessage,
+  type ElectionWireMessage,
+  isElectionWireMessage,
+  messageLimits,
+} from './messages';
 import { stallGrace } from './stall-grace';
 import { Timers } from './timers';
 import type {
@@ -26,7 +31,8 @@ type TimerName =
   | 'handover'
   | 'liveness'
   | 'heartbeat'
-  | 'yield';
+  | 'yield'
+  | 'linked';
 type Phase = ElectionState['phase'];
 
 /** Fabric clears the yield flag after 6 × leaderAliveThreshold. */
@@ -155,7 +161,7 @@ class GossipElection implements Election {
   yield(): void {
     if (!this.leading || this.yielding || this.phase === 'stopped') return;
     this.yielding = true;
-    this.abdicate();
+    const abdication = this.abdicate();
     this.leading = false;
     this.leader = undefined;
     this.timers.clear('heartbeat');
@@ -164,6 +170,18 @@ class GossipElection implements Election {
     this.timeline.notifyLeadership(false);
     this.timeline.emit('yielded');
     this.adapter.reportMetrics?.(false);
+    // One hop for the yielder too: it follows the successor it named, under the term it named, as its followers
+    // do, instead of waiting for the successor's declaration (which confirms it and ends the yield). Unless a
+    // listener stopped the election meanwhile.
+    const { successor, successorTerm } = abdication;
+    if (successor !== undefined && successorTerm !== undefined && !this.stopped()) {
+      handover.observeAbdication(this.known, abdication);
+      this.adoptSuccessor(successor, successorTerm);
+    }
+  }
+
+  private stopped(): boolean {
+    return this.phase === 'stopped';
   }
 
   stop(): void {
@@ -191,6 +209,22 @@ class GossipElection implements Election {
     this.startupDeadline = this.clock.now() + this.config.startupGracePeriod;
     this.sampledViewSize = this.adapter.peers().length;
     this.timers.set('sample', this.config.membershipSampleInterval, () => this.sampleView());
+    // A transport that knows the room is asked first thing, once the caller has told it who is in the room.
+    if (this.adapter.roomLinked) this.timers.set('linked', 0, () => this.roomMaybeEmpty());
+  }
+
+  /**
+   * A peer alone in a room it knows to be empty has nothing to wait for: start-up ends at once. With peers in
+   * the view it still waits for the view to settle: a sitting leader's answer may be on its way (under load,
+   * longer than an election round), and a newcomer must not lead beside it.
+   */
+  private roomMaybeEmpty(): void {
+    if (
+      this.phase === 'starting' &&
+      this.adapter.peers().length === 0 &&
+      this.adapter.roomLinked?.() === true
+    )
+      this.startElection('startup');
   }
 
   private sampleView(): void {
@@ -295,6 +329,12 @@ class GossipElection implements Election {
   /** See handover.ts: adopt the named successor and its term at once when that is safe. */
   private onAbdication(message: Extract<ElectionWireMessage, { type: 'abdication' }>): void {
     const { sender, term } = message;
+    if (sender === this.unconfirmedSuccessor && sender === this.leader && term === this.currentTerm) {
+      // The successor we follow on its predecessor's word abdicates in turn: it did lead, which confirms it
+      // (and ends our yield) as its declaration would have.
+      this.unconfirmedSuccessor = undefined;
+      if (this.yielding) this.stopYielding();
+    }
     const ours =
       this.leader === sender
         ? term === this.currentTerm
@@ -430,7 +470,8 @@ class GossipElection implements Election {
     this.timers.clear('sample');
     this.phase = 'steady';
     if (!this.timers.has('liveness')) this.armLiveness();
-    if (this.yielding) this.stopYielding();
+    // A yield ends when a leader is confirmed, not on a successor adopted on its predecessor's word.
+    if (this.yielding && reason !== 'handover') this.stopYielding();
     if (leaderChanged) {
       this.timeline.emit('leader-changed', reason);
       this.adapter.reportMetrics?.(false);
@@ -492,6 +533,10 @@ class GossipElection implements Election {
 
   private viewChanged(): void {
     if (this.phase === 'stopped') return;
+    if (this.phase === 'starting') {
+      this.roomMaybeEmpty();
+      return;
+    }
     for (const peer of this.silent) if (!this.view.has(peer)) this.silent.delete(peer);
     if (this.leading) {
       const view = this.adapter.peers();
@@ -649,10 +694,12 @@ class GossipElection implements Election {
   }
 
   /** Hand over: gossip that we stop leading, naming the lowest id of our view as successor, and its term. */
-  private abdicate(): void {
+  private abdicate(): AbdicationMessage {
     const successor = handover.agreedSuccessor(this.adapter.peers(), this.silent);
-    this.send(handover.abdication(this.id, this.currentTerm, successor, this.known));
+    const abdication = handover.abdication(this.id, this.currentTerm, successor, this.known);
+    this.send(abdication);
     this.counters.abdicationsSent++;
+    return abdication;
   }
 
   // ---- yielding -----------------------------------------------------------------------------------------

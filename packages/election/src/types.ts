@@ -39,6 +39,12 @@ export interface ElectionAdapter {
    * not settle on a view that lacks the sitting leader just because that one link opened last.
    */
   settling?(): boolean;
+  /**
+   * Optional: true when the transport knows the whole room (every member its membership service lists) is
+   * in the view. A peer that knows it is alone in its room then ends start-up at once instead of waiting for
+   * its view to stop changing.
+   */
+  roomLinked?(): boolean;
   /** Optional: told when the view changes, so the election reacts at once instead of at its next round. */
   onViewChange?(handler: () => void): () => void;
 }

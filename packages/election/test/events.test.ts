@@ -23,7 +23,8 @@ describe('the event timeline (subscribe)', () => {
       ['leadership-gained', 'a', 1, 'elected'],
       ['leadership-lost', undefined, 1, 'yield'],
       ['yielded', undefined, 1, undefined],
-      ['leader-changed', 'b', 2, 'declaration'],
+      // One hop for the yielder too: it follows the successor it named at once.
+      ['leader-changed', 'b', 2, 'handover'],
       ['leader-changed', undefined, 2, 'handover'],
       ['leadership-gained', 'a', 3, 'handover'],
       ['leadership-lost', undefined, 3, 'stop'],

@@ -90,7 +90,9 @@ describe.each(Object.entries(configs))('Fabric behaviour with %s defaults', (_na
     expect(c.peer('p01').callbacks.length).toBe(calls + 1);
     expect(c.peer('p01').callbacks.at(-1)?.isLeader).toBe(false);
     expect(p01.isLeader()).toBe(false);
-    expect(p01.leaderId()).toBeUndefined();
+    // One hop: the yielder follows the successor it named at once, as its followers do.
+    expect(p01.leaderId()).toBe('p02');
+    expect(p01.state().yielding).toBe(true);
     let p01LedAgain = false;
     c.runUntil(() => {
       if (p01.isLeader()) p01LedAgain = true;

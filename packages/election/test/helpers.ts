@@ -2,11 +2,15 @@ import type { ElectionAdapter, ElectionMessage, PeerId } from '../src/index';
 import { VirtualClock } from '../src/simulation/index';
 
 /** A hand-driven adapter: the test decides the view and delivers messages itself. */
-export function manualAdapter(initialPeers: readonly PeerId[] = []) {
+export function manualAdapter(
+  initialPeers: readonly PeerId[] = [],
+  options: { readonly knowsRoom?: boolean } = {},
+) {
   const messageHandlers = new Set<(message: ElectionMessage) => void>();
   const viewHandlers = new Set<() => void>();
   let view: readonly PeerId[] = [...initialPeers];
   let settling = false;
+  let roomLinked = false;
   const gossiped: ElectionMessage[] = [];
   const unicast: Array<{ to: PeerId; message: ElectionMessage }> = [];
   const metrics: boolean[] = [];
@@ -25,6 +29,8 @@ export function manualAdapter(initialPeers: readonly PeerId[] = []) {
     settling: () => settling,
     reportMetrics: (isLeader) => metrics.push(isLeader),
   };
+  // Only a transport that knows the room's members offers roomLinked (the mesh does).
+  if (options.knowsRoom) adapter.roomLinked = () => roomLinked;
   return {
     adapter,
     gossiped,
@@ -41,6 +47,10 @@ export function manualAdapter(initialPeers: readonly PeerId[] = []) {
     /** What the transport says of links still opening (see ElectionAdapter.settling). */
     setSettling(value: boolean): void {
       settling = value;
+    },
+    /** Whether every member of the room is in the view (with `knowsRoom`; see ElectionAdapter.roomLinked). */
+    setRoomLinked(value: boolean): void {
+      roomLinked = value;
     },
     subscriptions: () => messageHandlers.size + viewHandlers.size,
   };

@@ -76,6 +76,37 @@ describe('start-up grace (Fabric: waitForMembershipStabilization)', () => {
     expect(net.clock.now()).toBeGreaterThanOrEqual(grace);
   });
 
+  it('with a transport that knows the room, peers in the view still wait for it to settle', () => {
+    const net = manualAdapter(['x'], { knowsRoom: true });
+    net.setRoomLinked(true);
+    createElection({ id: 'a', adapter: net.adapter, clock: net.clock });
+    net.clock.schedule(120, () => net.setPeers(['x', 'y']));
+    // A sitting leader's answer may be on its way: no proposal before the view has settled.
+    net.clock.runUntil(2 * sample - 1);
+    expect(net.gossiped.filter((m) => m.type === 'proposal')).toHaveLength(0);
+    net.clock.runUntil(2 * sample);
+    expect(net.gossiped.filter((m) => m.type === 'proposal')).toHaveLength(1);
+  });
+
+  it('with a transport that knows the room, a room of one starts its election at once', () => {
+    const net = manualAdapter([], { knowsRoom: true });
+    net.setRoomLinked(true);
+    const election = createElection({ id: 'a', adapter: net.adapter, clock: net.clock });
+    net.clock.runUntil(0);
+    expect(net.gossiped.filter((m) => m.type === 'proposal')).toHaveLength(1);
+    expect(election.state().phase).toBe('electing');
+  });
+
+  it('with a transport that knows the room, waits as before while a listed member is not linked', () => {
+    const net = manualAdapter(['x'], { knowsRoom: true });
+    net.setSettling(true);
+    const election = createElection({ id: 'a', adapter: net.adapter, clock: net.clock });
+    net.clock.schedule(100, () => net.setPeers(['x', 'y']));
+    net.clock.runUntil(grace - 1);
+    expect(net.gossiped.filter((m) => m.type === 'proposal')).toHaveLength(0);
+    expect(election.state().phase).toBe('starting');
+  });
+
   it('ends at once when a declaration arrives, and the newcomer never proposes', () => {
     const { net, election, proposals } = start(['z', 'y']);
     net.clock.runFor(100);

@@ -19,6 +19,7 @@ export function meshElectionAdapter(mesh: Mesh): ElectionAdapter {
     },
     peers: () => mesh.view(),
     settling: () => mesh.linking(),
+    roomLinked: () => !mesh.linking(),
     onViewChange(handler: () => void): () => void {
       return mesh.onViewChange.add(handler);
     },

@@ -19,6 +19,7 @@ export function withFaults(inner: Transport, table: FaultTable, clock: Clock): T
       new FaultyLink(inner, peer, initiator, callbacks, table, clock),
     onReachable: inner.onReachable,
     onGone: inner.onGone,
+    ...(inner.noticesEnd === undefined ? {} : { noticesEnd: inner.noticesEnd }),
     holds: (peer) => table.dropsOutbound(peer) || inner.holds?.(peer) === true,
     onHoldChange: table.onChange,
     close: () => inner.close(),

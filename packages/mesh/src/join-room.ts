@@ -116,7 +116,9 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
   const room = createRoom({
     name: options.room,
     signaling,
-    joined,
+    // The members now, not as the join answered: peers that joined or left while the transports were set up
+    // were told to no listener yet (a tab that never learns a member never links with it over the channel).
+    joined: { id: joined.id, peers: signaling.members() },
     clock,
     createLink,
     transports,

@@ -7,7 +7,7 @@ const peerId = z.string().check(z.regex(peerIdPattern));
 /**
  * What tabs post on a room's `BroadcastChannel`: `here` announces a tab (answered once by every tab that
  * did not know it), `gone` says it left; `syn`/`ack` open a link between two tabs, `close` ends it, `data`
- * carries one wire message (validated again by the mesh's inbound pipeline, like a data channel's).
+ * carries one wire message to one tab or several (validated again by the mesh's inbound pipeline, like a data channel's).
  */
 export const localMessageSchema = z.discriminatedUnion('t', [
   z.object({ v: z.literal(1), t: z.enum(['here', 'gone']), from: peerId }),
@@ -16,7 +16,8 @@ export const localMessageSchema = z.discriminatedUnion('t', [
     v: z.literal(1),
     t: z.literal('data'),
     from: peerId,
-    to: peerId,
+    // Several tabs when the same message goes to each (a broadcast): one post instead of one per tab.
+    to: z.union([peerId, z.array(peerId).check(z.minLength(2), z.maxLength(meshLimits.maxPeers))]),
     d: z.string().check(z.maxLength(meshLimits.maxMessageBytes)),
   }),
 ]);

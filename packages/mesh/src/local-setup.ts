@@ -44,7 +44,9 @@ export async function localChannelName(
   secret: string | undefined,
 ): Promise<string> {
   const key = `${new URL(signalingUrl).origin}\n${room}\n${secret ?? ''}`;
-  return `conclave/v1/${room}/${await digest(key)}`;
+  // v2: data may be addressed to several tabs. A tab of an older version (open across a deploy) reads such
+  // posts as not for it, so it must not share the channel: the two then link over WebRTC.
+  return `conclave/v2/${room}/${await digest(key)}`;
 }
 
 async function digest(text: string): Promise<string> {

@@ -17,7 +17,7 @@ export interface LocalChannel {
 export interface LockManagerLike {
   request(
     name: string,
-    options: { signal?: AbortSignal },
+    options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal },
     callback: () => Promise<unknown> | unknown,
   ): Promise<unknown>;
 }
@@ -88,7 +88,15 @@ export class LocalTransport implements Transport {
     dropped: { invalid: 0, spoofed: 0, unlinked: 0, refused: 0, rateLimited: 0 },
   };
   #releaseOwnLock: (() => void) | undefined;
+  /** This tab has announced itself: it holds its own lock (or there are no locks). */
+  #selfAnnounced = false;
   #closed = false;
+  /**
+   * Data sent this turn, not yet posted: a run of one text to several tabs (the mesh's broadcast) goes out as
+   * one message, so each tab wakes once per broadcast instead of once per recipient.
+   */
+  #pending: { readonly text: string; readonly to: PeerId[] }[] = [];
+  #flushQueued = false;
 
   constructor(options: LocalTransportOptions) {
     this.#options = options;
@@ -96,14 +104,14 @@ export class LocalTransport implements Transport {
     options.channel.onmessage = (event) => this.#receive(event.data);
     const locks = options.locks;
     if (!locks) {
-      this.#post({ v: 1, t: 'here', from: options.selfId });
+      this.#announce();
       return;
     }
     // Announce only once the lock is held, so a peer queueing on it is granted it only when this tab ended.
     locks
       .request(this.#lockName(options.selfId), {}, () => {
         if (this.#closed) return undefined;
-        this.#post({ v: 1, t: 'here', from: options.selfId });
+        this.#announce();
         return new Promise<void>((release) => {
           this.#releaseOwnLock = release;
         });
@@ -117,6 +125,10 @@ export class LocalTransport implements Transport {
 
   get crashNotice(): LocalCrashNotice {
     return this.#options.locks ? 'web-locks' : 'heartbeats';
+  }
+
+  get noticesEnd(): boolean {
+    return this.crashNotice === 'web-locks';
   }
 
   reaches(peer: PeerId): boolean {
@@ -160,9 +172,35 @@ export class LocalTransport implements Transport {
     this.onGone.clear();
   }
 
+  #announce(): void {
+    this.#selfAnnounced = true;
+    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
+  }
+
   /** @internal A link's outgoing message. */
   post(message: LocalMessage): void {
     this.#post(message);
+  }
+
+  /** @internal A link's outgoing data: posted at the end of this turn, with the same text to other tabs. */
+  postData(to: PeerId, text: string): void {
+    const last = this.#pending.at(-1);
+    if (last && last.text === text && last.to.length < meshLimits.maxPeers) last.to.push(to);
+    else this.#pending.push({ text, to: [to] });
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const from = this.#options.selfId;
+    for (const { text, to } of pending) {
+      this.#send({ v: 1, t: 'data', from, to: to.length === 1 ? to[0]! : to, d: text });
+    }
   }
 
   /** @internal A link was destroyed. */
@@ -170,7 +208,13 @@ export class LocalTransport implements Transport {
     if (this.#links.get(link.peer) === link) this.#links.delete(link.peer);
   }
 
+  /** Posts a control message, after any data sent before it (so a link's close follows its last data). */
   #post(message: LocalMessage): void {
+    this.#flush();
+    this.#send(message);
+  }
+
+  #send(message: LocalMessage): void {
     if (this.#closed) return;
     try {
       this.#options.channel.postMessage(message);
@@ -183,7 +227,7 @@ export class LocalTransport implements Transport {
     const self = this.#options.selfId;
     // Most traffic is addressed to other tabs: skip it before any validation work.
     const to = (data as { to?: unknown } | null)?.to;
-    if (this.#closed || (to !== undefined && to !== self)) return;
+    if (this.#closed || (to !== undefined && to !== self && !addressedAmong(to, self))) return;
     this.#stats.received++;
     const dropped = this.#stats.dropped;
     const parsed = localMessageSchema.safeParse(data);
@@ -240,10 +284,15 @@ export class LocalTransport implements Transport {
     const locks = this.#options.locks;
     const waiting = locks ? new AbortController() : undefined;
     this.#reachable.set(peer, waiting);
-    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
+    // Answered only once this tab holds its own lock: a tab that watched it earlier would be granted it at
+    // once and take this tab for gone (and its mesh would forget it). Until then this tab's own announcement,
+    // when the lock comes, tells the others.
+    if (this.#selfAnnounced) this.#post({ v: 1, t: 'here', from: this.#options.selfId });
     if (locks && waiting) {
+      // Shared: when the tab ends, every watching tab is granted at once, none waits for another's turn (a
+      // busy tab would hold up the others' notice with an exclusive one).
       locks
-        .request(this.#lockName(peer), { signal: waiting.signal }, () => {
+        .request(this.#lockName(peer), { mode: 'shared', signal: waiting.signal }, () => {
           if (this.#closed || this.#reachable.get(peer) !== waiting) return;
           this.#forgetPeer(peer);
           this.onGone.emit(peer);
@@ -301,7 +350,7 @@ class LocalLink implements Link {
 
   send(text: string): boolean {
     if (this.#state !== 'open') return false;
-    this.transport.post({ v: 1, t: 'data', from: this.#self(), to: this.peer, d: text });
+    this.transport.postData(this.peer, text);
     return true;
   }
 
@@ -336,4 +385,9 @@ class LocalLink implements Link {
   #self(): PeerId {
     return this.transport.selfId;
   }
+}
+
+/** Whether a message addressed to several tabs includes this one (checked before any validation: cheap). */
+function addressedAmong(to: unknown, self: PeerId): boolean {
+  return Array.isArray(to) && to.length <= meshLimits.maxPeers && to.includes(self);
 }

@@ -329,7 +329,8 @@ export class Mesh {
   #schedulePings(): void {
     this.#pingTimer = this.#clock.setTimeout(() => {
       if (this.#closed) return;
-      for (const entry of this.#registry.values()) if (entry.opened) entry.probe.ping();
+      for (const entry of this.#registry.values())
+        if (entry.opened && !entry.transport?.noticesEnd) entry.probe.ping();
       this.#schedulePings();
     }, this.#timings.rttPingIntervalMs);
   }

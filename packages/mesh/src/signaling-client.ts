@@ -7,6 +7,7 @@ import type {
 } from '@conclave/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { JoinRoomError } from './errors';
+import { meshLimits } from './limits';
 import type { LinkSignal } from './link-signal';
 import { Listeners } from './listeners';
 import { Pacer } from './pacer';
@@ -96,6 +97,12 @@ export class SignalingClient {
   #attempts = 0;
   #retryTimer: unknown;
   #shutdownDelayMs: number | undefined;
+  /**
+   * The room's other members as the last join and the peer events since told (bounded by the largest room):
+   * whoever creates the room from a join reads it then, so a peer that joined or left while the caller was
+   * still setting up (after the join answered, before it listened) is not missed.
+   */
+  readonly #members = new Set<PeerId>();
   #firstJoin: { resolve(room: JoinedRoom): void; reject(error: JoinRoomError): void } | undefined;
   readonly #stats = {
     rejoins: 0,
@@ -138,8 +145,8 @@ export class SignalingClient {
     const socket = this.#socket;
     socket.on('connect', () => void this.#join());
     socket.on('disconnect', (reason) => this.#disconnected(reason));
-    socket.on('peer-joined', (event) => this.#peerEvent(event, this.onPeerJoined));
-    socket.on('peer-left', (event) => this.#peerEvent(event, this.onPeerLeft));
+    socket.on('peer-joined', (event) => this.#peerEvent(event, 'joined'));
+    socket.on('peer-left', (event) => this.#peerEvent(event, 'left'));
     socket.on('signal', (relay) => {
       const parsed = signalRelaySchema.safeParse(relay);
       if (!parsed.success) this.#stats.invalidEvents++;
@@ -161,6 +168,11 @@ export class SignalingClient {
   /** This peer's id (from the first successful join). */
   get id(): PeerId | undefined {
     return this.#id;
+  }
+
+  /** The room's other members now, as signaling reported them (see the field's comment). */
+  members(): PeerId[] {
+    return [...this.#members];
   }
 
   stats(): SignalingStats {
@@ -291,6 +303,8 @@ export class SignalingClient {
     this.#attempts = 0;
     this.#joined = true;
     this.#resume = result.resume;
+    this.#members.clear();
+    for (const peer of result.peers.slice(0, meshLimits.maxPeers)) this.#members.add(peer);
     this.#setStatus('connected');
     if (this.#id === undefined) {
       this.#id = result.id;
@@ -356,10 +370,21 @@ export class SignalingClient {
     }
   }
 
-  #peerEvent(event: unknown, listeners: Listeners<[peer: PeerId]>): void {
+  #peerEvent(event: unknown, kind: 'joined' | 'left'): void {
     const parsed = peerEventSchema.safeParse(event);
-    if (!parsed.success) this.#stats.invalidEvents++;
-    else if (this.#joined) listeners.emit(parsed.data.id);
+    if (!parsed.success) {
+      this.#stats.invalidEvents++;
+      return;
+    }
+    if (!this.#joined) return;
+    const { id } = parsed.data;
+    if (kind === 'left') {
+      this.#members.delete(id);
+      this.onPeerLeft.emit(id);
+      return;
+    }
+    if (id !== this.#id && this.#members.size < meshLimits.maxPeers) this.#members.add(id);
+    this.onPeerJoined.emit(id);
   }
 
   /** Read through a method: TypeScript would narrow the field across an await. */

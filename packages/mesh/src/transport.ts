@@ -38,6 +38,11 @@ export interface Transport {
   holds?(peer: PeerId): boolean;
   /** Optional: what {@link Transport.holds} answers may have changed; the mesh re-evaluates its view. */
   readonly onHoldChange?: Listeners<[]>;
+  /**
+   * True when {@link Transport.onGone} tells at once that a peer ended (local with Web Locks): its links need
+   * no periodic round-trip sampling for the peer-left probe, which only costs every tab a wake-up.
+   */
+  readonly noticesEnd?: boolean;
   /** Stops discovery and destroys what is left. */
   close(): void;
 }

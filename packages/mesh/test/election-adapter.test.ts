@@ -1,3 +1,4 @@
+import { browserDefaults } from '@conclave/election';
 import { VirtualClock } from '@conclave/election/simulation';
 import { describe, expect, it } from 'vitest';
 import { agreeOnOneLeader, electionsOn, leaders } from './elections';
@@ -18,6 +19,26 @@ describe('the election over the mesh adapter', () => {
     settle(clock, () => agreeOnOneLeader(elections), 5_000, 'one leader');
     clock.runFor(10_000);
     expect(agreeOnOneLeader(elections)).toBe(true);
+  });
+
+  it('a tab alone in its room starts its election at once, before the first view sample', () => {
+    const { clock, elections } = room(1);
+    const startedAt = clock.now();
+    settle(clock, () => elections[0]!.state().phase !== 'starting', 1_000, 'an election');
+    expect(clock.now() - startedAt).toBeLessThan(browserDefaults.membershipSampleInterval);
+  });
+
+  it('a newcomer with the lowest id follows the sitting leader', () => {
+    const { clock, net, meshes, elections } = room(4);
+    settle(clock, () => agreeOnOneLeader(elections), 5_000, 'one leader');
+    const [leaderId] = leaders(elections);
+    const newcomer = net.join('0'.repeat(32)); // below every id the network hands out
+    const all = [...elections, ...electionsOn(clock, [newcomer])];
+    settle(clock, () => fullyMeshed([...meshes, newcomer]), 1_000, 'newcomer linked');
+    settle(clock, () => agreeOnOneLeader(all), 2_000, 'newcomer follows');
+    clock.runFor(5_000);
+    expect(leaders(all)).toEqual([leaderId]);
+    expect(agreeOnOneLeader(all)).toBe(true);
   });
 
   it('hands over at once when the leader stops and leaves (abdication, then bye)', () => {

@@ -49,67 +49,120 @@ interface Waiter {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly owner: string;
+  readonly mode: 'exclusive' | 'shared';
 }
 
-/** In-memory Web Locks (exclusive only), shared by the tabs of one fake browser profile. */
+/**
+ * In-memory Web Locks, shared by the tabs of one fake browser profile: exclusive and shared modes, granted in
+ * queue order (consecutive shared requests together), as `navigator.locks` does. A stalled tab (its event
+ * loop busy) gets its grants only when resumed, and holds the lock meanwhile.
+ */
 export class FakeLocks {
-  readonly #held = new Map<string, string>();
+  readonly #held = new Map<string, { mode: Waiter['mode']; waiters: Set<Waiter> }>();
   readonly #queues = new Map<string, Waiter[]>();
+  readonly #stalled = new Map<PeerId, Array<() => void>>();
+  readonly #slow = new Map<PeerId, Array<() => void>>();
 
   /** The lock manager one tab sees; `crash(owner)` releases everything that tab holds. */
   forTab(owner: PeerId): LockManagerLike {
     return {
       request: (name, options, callback) =>
         new Promise((resolve, reject) => {
-          const waiter: Waiter = { callback, resolve, reject, owner };
-          const queue = this.#queues.get(name) ?? [];
-          this.#queues.set(name, queue);
-          queue.push(waiter);
-          options.signal?.addEventListener('abort', () => {
-            const at = queue.indexOf(waiter);
-            if (at >= 0) {
-              queue.splice(at, 1);
-              reject(new Error('AbortError'));
-            }
-          });
-          this.#next(name);
+          const waiter: Waiter = { callback, resolve, reject, owner, mode: options.mode ?? 'exclusive' };
+          const parked = this.#slow.get(owner);
+          if (parked) {
+            parked.push(() => this.#enqueue(name, waiter, options.signal));
+            return;
+          }
+          this.#enqueue(name, waiter, options.signal);
         }),
     };
   }
 
+  /** The browser has not taken `owner`'s lock requests yet (a slow tab): they wait for {@link FakeLocks.resume}. */
+  delayRequests(owner: PeerId): void {
+    if (!this.#slow.has(owner)) this.#slow.set(owner, []);
+  }
+
+  #enqueue(name: string, waiter: Waiter, signal: AbortSignal | undefined): void {
+    const queue = this.#queues.get(name) ?? [];
+    this.#queues.set(name, queue);
+    queue.push(waiter);
+    signal?.addEventListener('abort', () => {
+      const at = queue.indexOf(waiter);
+      if (at >= 0) {
+        queue.splice(at, 1);
+        waiter.reject(new Error('AbortError'));
+      }
+    });
+    this.#next(name);
+  }
+
+  /** The tab's event loop is busy: lock callbacks for it wait until {@link FakeLocks.resume}. */
+  stall(owner: PeerId): void {
+    if (!this.#stalled.has(owner)) this.#stalled.set(owner, []);
+  }
+
+  resume(owner: PeerId): void {
+    const pending = [...(this.#stalled.get(owner) ?? []), ...(this.#slow.get(owner) ?? [])];
+    this.#stalled.delete(owner);
+    this.#slow.delete(owner);
+    for (const run of pending) run();
+  }
+
   /** The tab's process ended: its locks are released, its queued requests vanish. */
   crash(owner: PeerId): void {
+    this.#stalled.delete(owner);
     for (const [name, queue] of this.#queues) {
       this.#queues.set(
         name,
         queue.filter((waiter) => waiter.owner !== owner),
       );
     }
-    for (const [name, holder] of [...this.#held]) {
-      if (holder !== owner) continue;
+    for (const [name, held] of [...this.#held]) {
+      for (const waiter of [...held.waiters]) if (waiter.owner === owner) held.waiters.delete(waiter);
+      if (held.waiters.size > 0) continue;
       this.#held.delete(name);
       this.#next(name);
     }
   }
 
   #next(name: string): void {
-    if (this.#held.has(name)) return;
-    const waiter = this.#queues.get(name)?.shift();
-    if (!waiter) return;
-    this.#held.set(name, waiter.owner);
-    Promise.resolve()
-      .then(waiter.callback)
-      .then(
-        (value) => {
-          if (this.#held.get(name) === waiter.owner) this.#held.delete(name);
-          waiter.resolve(value);
-          this.#next(name);
-        },
-        (error) => {
-          this.#held.delete(name);
-          waiter.reject(error);
-          this.#next(name);
-        },
-      );
+    const queue = this.#queues.get(name) ?? [];
+    for (let head = queue[0]; head; head = queue[0]) {
+      const held = this.#held.get(name);
+      if (held && (held.mode === 'exclusive' || head.mode === 'exclusive')) return;
+      queue.shift();
+      this.#grant(name, head);
+    }
+  }
+
+  #grant(name: string, waiter: Waiter): void {
+    const held = this.#held.get(name) ?? { mode: waiter.mode, waiters: new Set<Waiter>() };
+    held.waiters.add(waiter);
+    this.#held.set(name, held);
+    const release = () => {
+      const current = this.#held.get(name);
+      if (!current?.waiters.delete(waiter)) return;
+      if (current.waiters.size === 0) this.#held.delete(name);
+      this.#next(name);
+    };
+    const run = () => {
+      Promise.resolve()
+        .then(waiter.callback)
+        .then(
+          (value) => {
+            release();
+            waiter.resolve(value);
+          },
+          (error) => {
+            release();
+            waiter.reject(error);
+          },
+        );
+    };
+    const stalled = this.#stalled.get(waiter.owner);
+    if (stalled) stalled.push(run);
+    else run();
   }
 }

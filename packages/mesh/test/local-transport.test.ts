@@ -85,6 +85,41 @@ describe('local transport', () => {
     expect(got).toEqual({ hello: 1 });
   });
 
+  it('a broadcast to the local tabs is one post on the channel, and each tab gets it once', async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3)), b.join(id(4))];
+    await b.run(50);
+    const got: string[] = [];
+    for (const tab of tabs.slice(1)) tab.mesh.onApp.add(() => got.push(tab.id));
+    const posted: unknown[] = [];
+    const post = tabs[0]!.channel.postMessage.bind(tabs[0]!.channel);
+    tabs[0]!.channel.postMessage = (message) => {
+      posted.push(message);
+      post(message);
+    };
+    expect(tabs[0]!.mesh.broadcast({ ch: 'app', payload: { n: 1 } })).toBe(3);
+    await b.run(5);
+    expect(posted).toHaveLength(1);
+    expect(got.sort()).toEqual([id(2), id(3), id(4)]);
+  });
+
+  it('does not ping local links for round trips when Web Locks tell of a tab ending; does without them', async () => {
+    for (const locks of [true, false]) {
+      const b = browser({ locks });
+      const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
+      await b.run(500); // linked, and the links reported
+      let posts = 0;
+      const post = tabs[1]!.channel.postMessage.bind(tabs[1]!.channel);
+      tabs[1]!.channel.postMessage = (message) => {
+        posts++;
+        post(message);
+      };
+      await b.run(12_000);
+      if (locks) expect(posts).toBe(0);
+      else expect(posts).toBeGreaterThan(0);
+    }
+  });
+
   it('drops a crashed tab at once through its Web Lock, before signaling notices', async () => {
     const b = browser();
     const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
@@ -96,6 +131,34 @@ describe('local transport', () => {
     await b.run(5);
     expect(tabs[0]!.mesh.view()).toEqual([id(2)]);
     expect(tabs[1]!.mesh.view()).toEqual([id(1)]);
+  });
+
+  it("a busy tab does not delay the others' crash notice: every watcher is granted the lock at once", async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3)), b.join(id(4))];
+    await b.run(50);
+    for (const tab of tabs) expect(tab.mesh.view()).toHaveLength(3);
+    b.locks?.stall(id(1)); // first in the queue on tab 4's lock, and its event loop is busy
+    b.bus.remove(tabs[3]!.channel);
+    b.locks?.crash(id(4));
+    await b.run(5);
+    expect(tabs[1]!.mesh.view()).toEqual([id(1), id(3)]);
+    expect(tabs[2]!.mesh.view()).toEqual([id(1), id(2)]);
+    b.locks?.resume(id(1));
+    await b.run(5);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2), id(3)]);
+  });
+
+  it('a tab that does not hold its own lock yet is not taken for gone by a tab it hears from', async () => {
+    const b = browser();
+    b.locks?.delayRequests(id(2)); // a slow tab: the browser has not granted its own lock yet
+    const tabs = [b.join(id(1)), b.join(id(2))];
+    await b.run(50);
+    tabs.push(b.join(id(3))); // announces itself; tab 2 hears it before it can announce itself
+    await b.run(50);
+    b.locks?.resume(id(2));
+    await b.run(500);
+    for (const tab of tabs) expect(tab.mesh.view()).toEqual(others(tabs, tab));
   });
 
   it('without Web Locks says heartbeats, and a crashed tab is dropped only after signaling and the probe', async () => {

@@ -60,6 +60,20 @@ describe('signaling client against a real server', () => {
     expect(b.stats()).toMatchObject({ signalsSent: 1, signalsFailed: 0 });
   });
 
+  it("keeps the room's members, including peers that joined or left before anyone listened", async () => {
+    const srv = await server();
+    const a = client(srv.url);
+    await a.join(5_000);
+    // Nobody listens on a: as when joinRoom is still setting up its transports after the join answered.
+    const b = client(srv.url);
+    const { id: bId } = await b.join(5_000);
+    const c = client(srv.url);
+    const { id: cId } = await c.join(5_000);
+    await vi.waitFor(() => expect(a.members().sort()).toEqual([bId, cId].sort()));
+    c.close();
+    await vi.waitFor(() => expect(a.members()).toEqual([bId]));
+  });
+
   it('reports peers that leave', async () => {
     const srv = await server();
     const a = client(srv.url);
