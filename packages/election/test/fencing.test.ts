@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { browserDefaults, compareLeadership, type ElectionConfig, type PeerId } from '../src/index';
 import { createRandom, SimulatedCluster } from '../src/simulation/index';
 import { LeadershipLedger } from './leadership-ledger';
+import { fabricLike, scheduleBaseFields } from './schedules';
 
 /**
  * Fencing as users rely on it. A resource outside the room (a database, a file) guards its writes with the
@@ -72,17 +73,7 @@ const actionArb: fc.Arbitrary<Action> = (() => {
 })();
 
 const scheduleArb: fc.Arbitrary<Schedule> = fc.record({
-  seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-  // Hex ids of different lengths: bytes.Compare order is not numeric order.
-  peers: fc
-    .uniqueArray(fc.integer({ min: 0, max: 0xfff }), { minLength: 2, maxLength: maxPeers })
-    .map((ns) => ns.map((n) => n.toString(16))),
-  starts: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })), {
-    minLength: maxPeers,
-    maxLength: maxPeers,
-  }),
-  latencyMax: fc.integer({ min: 1, max: 40 }),
-  jitter: fc.integer({ min: 0, max: 20 }),
+  ...scheduleBaseFields(maxPeers),
   loss: fc.oneof(
     fc.constant(0),
     fc.integer({ min: 1, max: 30 }).map((percent) => percent / 100),
@@ -214,14 +205,6 @@ function run(schedule: Schedule, config: Partial<ElectionConfig>): void {
   while (clock.now() < scheduleEnd + 4_500 && clock.step()) ledger.syncAll();
   seen.newerPairs += ledger.newerPairs();
 }
-
-const fabricLike: Partial<ElectionConfig> = {
-  startupGracePeriod: 1_500,
-  membershipSampleInterval: 100,
-  leaderAliveThreshold: 1_000,
-  leaderElectionDuration: 400,
-  proposalBackoff: 0,
-};
 
 describe('fencing (fast-check)', () => {
   it.each([

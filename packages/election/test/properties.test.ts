@@ -8,6 +8,7 @@ import {
   type PeerId,
 } from '../src/index';
 import { SimulatedCluster } from '../src/simulation/index';
+import { fabricLike, scheduleBaseFields } from './schedules';
 
 /**
  * Random schedules of start times, latency, jitter, loss, partitions, heals, crashes (noticed or not), graceful
@@ -70,17 +71,7 @@ const actionArb = (withLoss: boolean, withPartitions = true): fc.Arbitrary<Actio
 
 const scheduleArb = (withLoss: boolean, withPartitions = true): fc.Arbitrary<Schedule> =>
   fc.record({
-    seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-    // Hex ids of different lengths: bytes.Compare order is not numeric order.
-    peers: fc
-      .uniqueArray(fc.integer({ min: 0, max: 0xfff }), { minLength: 2, maxLength: maxPeers })
-      .map((ns) => ns.map((n) => n.toString(16))),
-    starts: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })), {
-      minLength: maxPeers,
-      maxLength: maxPeers,
-    }),
-    latencyMax: fc.integer({ min: 1, max: 40 }),
-    jitter: fc.integer({ min: 0, max: 20 }),
+    ...scheduleBaseFields(maxPeers),
     loss: withLoss ? lossArb : fc.constant(0),
     actions: fc.array(actionArb(withLoss, withPartitions), { maxLength: 8 }),
   });
@@ -261,14 +252,6 @@ function run(
 }
 
 /** Fabric's algorithm at browser speed: everyone proposes at once (no backoff). */
-const fabricLike: Partial<ElectionConfig> = {
-  startupGracePeriod: 1_500,
-  membershipSampleInterval: 100,
-  leaderAliveThreshold: 1_000,
-  leaderElectionDuration: 400,
-  proposalBackoff: 0,
-};
-
 describe('random schedules (fast-check)', () => {
   it.each([
     ['browser defaults, loss-free', {}, false, 300],

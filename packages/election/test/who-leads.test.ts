@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { browserDefaults, type ElectionConfig, type PeerId } from '../src/index';
+import { browserDefaults, type PeerId } from '../src/index';
 import { SimulatedCluster } from '../src/simulation/index';
+import { fabricLike } from './schedules';
 
 /**
  * Who leads, not only how many: Fabric breaks symmetry by id, and a sitting leader keeps its role. Loss-free
@@ -11,14 +12,6 @@ import { SimulatedCluster } from '../src/simulation/index';
 
 const { leaderAliveThreshold: T, startupGracePeriod: grace } = browserDefaults;
 const factor = Number(process.env.ELECTION_PROPERTY_RUNS_FACTOR ?? 1);
-
-const fabricLike: Partial<ElectionConfig> = {
-  startupGracePeriod: 1_500,
-  membershipSampleInterval: 100,
-  leaderAliveThreshold: 1_000,
-  leaderElectionDuration: 400,
-  proposalBackoff: 0,
-};
 
 /**
  * The expected winner, computed independently of the election's own compareIds (a flipped comparison there
