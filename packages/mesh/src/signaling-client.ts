@@ -1,9 +1,14 @@
 import type { Clock, PeerId } from '@conclave/election';
-import type {
-  ClientToServerEvents,
-  JoinRequest,
-  ServerToClientEvents,
-  SignalingErrorCode,
+import {
+  ackSchema,
+  type ClientToServerEvents,
+  type JoinRequest,
+  joinResultSchema,
+  peerEventSchema,
+  type ServerToClientEvents,
+  type SignalingErrorCode,
+  shutdownEventSchema,
+  signalRelaySchema,
 } from '@conclave/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { JoinRoomError } from './errors';
@@ -12,13 +17,6 @@ import type { LinkSignal } from './link-signal';
 import { Listeners } from './listeners';
 import { Pacer } from './pacer';
 import type { SignalingStatus } from './room-types';
-import {
-  ackSchema,
-  joinResultSchema,
-  peerEventSchema,
-  shutdownEventSchema,
-  signalRelaySchema,
-} from './server-messages';
 
 export interface SignalingClientOptions {
   readonly url: string;
