@@ -3,6 +3,8 @@
  * mesh with every other tab of the room, and runs the leader election over it.
  * @packageDocumentation
  */
+
+export type { Listeners } from '@conclave/protocol';
 export { meshElectionAdapter } from './election-adapter';
 export { JoinRoomError, type JoinRoomErrorCode } from './errors';
 export { FaultTable, type PeerFault, type RawSender } from './fault-injector';
@@ -11,7 +13,6 @@ export { joinRoom } from './join-room';
 export { type MeshTimings, meshLimits, meshTimings } from './limits';
 export type { Link, LinkCallbacks, LinkFactory } from './link';
 export type { LinkSignal, SimplePeerSignal } from './link-signal';
-export type { Listeners } from './listeners';
 export type { LocalCrashNotice, LocalTransportStats } from './local-transport';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
 export type { MeshStats } from './mesh-stats';

@@ -1,4 +1,5 @@
 import { createElection, type Election, type ElectionConfig, type PeerId } from '@conclave/election';
+import { Listeners } from '@conclave/protocol';
 import {
   type CallHandler,
   type CallOptions,
@@ -18,7 +19,6 @@ import { FaultTable } from './fault-injector';
 import { withFaults } from './faulty-transport';
 import { type MeshTimings, meshLimits } from './limits';
 import type { LinkFactory } from './link';
-import { Listeners } from './listeners';
 import { LocalTransport } from './local-transport';
 import { Mesh } from './mesh';
 import { withFaultDrops } from './mesh-stats';

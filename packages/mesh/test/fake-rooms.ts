@@ -1,10 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
 import type { PeerId } from '@conclave/election';
 import { VirtualClock } from '@conclave/election/simulation';
+import { Listeners } from '@conclave/protocol';
 import type { LeaderWorkOptions } from '@conclave/shared-work';
 import type { JoinRoomError } from '../src/errors';
 import type { LinkSignal } from '../src/link-signal';
-import { Listeners } from '../src/listeners';
 import { createRoom, type MeshRoom, type RoomSignaling } from '../src/room';
 import type { SignalingStatus } from '../src/room-types';
 import type { SignalingStats } from '../src/signaling-client';
