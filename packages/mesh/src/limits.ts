@@ -1,3 +1,5 @@
+import type { Backoff } from '@conclave/protocol';
+
 /**
  * Bounds of the mesh. Every size, queue, rate and list a peer (or the network) can grow is bounded by one
  * of these; what goes beyond is dropped and counted in {@link RoomStats}, never thrown at a peer.
@@ -56,3 +58,9 @@ export const meshTimings = {
 } as const;
 
 export type MeshTimings = { -readonly [K in keyof typeof meshTimings]: number };
+
+/**
+ * Wait before the signaling client tries a failed join again (while connected): 500 ms doubling up to 5 s,
+ * jittered ±50 % so the tabs a server restart dropped do not come back in step.
+ */
+export const joinRetryBackoff: Backoff = { firstMs: 500, maxMs: 5_000, jitter: 0.5 };

@@ -1,9 +1,11 @@
 import type { Clock, PeerId } from '@conclave/election';
 import {
   ackSchema,
+  backoffDelay,
   type ClientToServerEvents,
   type JoinRequest,
   joinResultSchema,
+  Listeners,
   peerEventSchema,
   type ServerToClientEvents,
   type SignalingErrorCode,
@@ -12,9 +14,8 @@ import {
 } from '@conclave/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { JoinRoomError } from './errors';
-import { meshLimits } from './limits';
+import { joinRetryBackoff, meshLimits } from './limits';
 import type { LinkSignal } from './link-signal';
-import { Listeners } from './listeners';
 import { Pacer } from './pacer';
 import type { SignalingStatus } from './room-types';
 
@@ -330,7 +331,7 @@ export class SignalingClient {
       return;
     }
     this.#attempts++;
-    const delay = Math.min(5_000, 250 * 2 ** Math.min(this.#attempts, 5)) * (0.5 + Math.random());
+    const delay = backoffDelay(this.#attempts, joinRetryBackoff);
     this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = this.#options.clock.setTimeout(() => {
       this.#retryTimer = undefined;
