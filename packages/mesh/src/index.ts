@@ -11,7 +11,7 @@ export { FaultTable, type PeerFault, type RawSender } from './fault-injector';
 export { withFaults } from './faulty-transport';
 export { joinRoom } from './join-room';
 export { type MeshTimings, meshLimits, meshTimings } from './limits';
-export type { Link, LinkCallbacks, LinkFactory } from './link';
+export type { Link, LinkCallbacks, LinkFactory, LinkState } from './link';
 export type { LinkSignal, SimplePeerSignal } from './link-signal';
 export type { LocalCrashNotice, LocalTransportStats } from './local-transport';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
@@ -19,7 +19,7 @@ export type { MeshStats } from './mesh-stats';
 export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
 export { MeshRoom } from './room';
 export type * from './room-types';
-export type { SignalingStats } from './signaling-client';
+export type { SignalingStats, SignalingStatus } from './signaling-client';
 export { type Transport, type TransportKind, transportKinds, webRtcTransport } from './transport';
 export { type Envelope, MeshPayloadError } from './wire';
 export {

@@ -64,3 +64,11 @@ export type MeshTimings = { -readonly [K in keyof typeof meshTimings]: number };
  * jittered ±50 % so the tabs a server restart dropped do not come back in step.
  */
 export const joinRetryBackoff: Backoff = { firstMs: 500, maxMs: 5_000, jitter: 0.5 };
+
+/**
+ * Signal pacing: below the server's default per-socket limit (50 events/s plus a burst of 100), leaving room
+ * for joins and leaves. A tab that links with 63 others at once sends a few hundred signals.
+ */
+export const signalPace = { burst: 80, perSecond: 40, maxQueue: 1_024 } as const;
+/** Longest wait honoured from a `shutdown` notice. */
+export const maxShutdownDelayMs = 30_000;

@@ -22,16 +22,8 @@ import type { LinkFactory } from './link';
 import { LocalTransport } from './local-transport';
 import { Mesh } from './mesh';
 import { withFaultDrops } from './mesh-stats';
-import type {
-  FaultInjector,
-  PeerInfo,
-  Room,
-  RoomEvent,
-  RoomSnapshot,
-  RoomStats,
-  SignalingStatus,
-} from './room-types';
-import type { JoinedRoom, SignalingClient } from './signaling-client';
+import type { FaultInjector, PeerInfo, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
+import type { JoinedRoom, SignalingClient, SignalingStatus } from './signaling-client';
 import { type Transport, webRtcTransport } from './transport';
 import type { TimerClock } from './worker-clock';
 

@@ -14,10 +14,9 @@ import {
 } from '@conclave/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { JoinRoomError } from './errors';
-import { joinRetryBackoff, meshLimits } from './limits';
+import { joinRetryBackoff, maxShutdownDelayMs, meshLimits, signalPace } from './limits';
 import type { LinkSignal } from './link-signal';
 import { Pacer } from './pacer';
-import type { SignalingStatus } from './room-types';
 
 export interface SignalingClientOptions {
   readonly url: string;
@@ -33,6 +32,8 @@ export interface SignalingClientOptions {
   /** Advanced: extra socket.io-client options (transports, path...). */
   readonly socketOptions?: Partial<ManagerOptions & SocketOptions> | undefined;
 }
+
+export type SignalingStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /** What the client counted since it started. */
 export interface SignalingStats {
@@ -64,13 +65,6 @@ const fatalOnJoin = new Set<SignalingErrorCode>([
   'room-full',
   'invalid-resume',
 ]);
-/**
- * Signal pacing: below the server's default per-socket limit (50 events/s plus a burst of 100), leaving room
- * for joins and leaves. A tab that links with 63 others at once sends a few hundred signals.
- */
-const signalPace = { burst: 80, perSecond: 40, maxQueue: 1_024 } as const;
-/** Longest wait honoured from a `shutdown` notice. */
-const maxShutdownDelayMs = 30_000;
 
 type ConclaveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

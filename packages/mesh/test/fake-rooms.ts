@@ -6,8 +6,7 @@ import type { LeaderWorkOptions } from '@conclave/shared-work';
 import type { JoinRoomError } from '../src/errors';
 import type { LinkSignal } from '../src/link-signal';
 import { createRoom, type MeshRoom, type RoomSignaling } from '../src/room';
-import type { SignalingStatus } from '../src/room-types';
-import type { SignalingStats } from '../src/signaling-client';
+import type { SignalingStats, SignalingStatus } from '../src/signaling-client';
 import type { TimerClock } from '../src/worker-clock';
 import { FakeNetwork } from './fake-network';
 
