@@ -41,7 +41,9 @@ export class Dispatcher {
   ) {
     this.#routes = {
       join: route(z.tuple([joinRequestSchema]), (socket, [request]) => this.rooms.join(socket, request)),
-      signal: route(z.tuple([signalRequestSchema]), (socket, [request]) => this.rooms.signal(socket, request)),
+      signal: route(z.tuple([signalRequestSchema]), (socket, [request]) =>
+        this.rooms.signal(socket, request),
+      ),
       leave: route(z.tuple([]), (socket) => this.rooms.leave(socket)),
     };
   }
