@@ -111,7 +111,7 @@ export interface FaultInjector {
  * `serve`, `shared`), which runs on the room's own election.
  */
 export interface Room extends RoomCore, LeaderWorkApi {
-  readonly id: PeerId;
+  /** The room's name, as passed to {@link joinRoom}. This tab's own id is {@link RoomCore.selfId}. */
   readonly name: string;
   snapshot(): RoomSnapshot;
   /** Called after every change; returns the unsubscribe function. Fits React's useSyncExternalStore. */

@@ -74,7 +74,7 @@ export function createRoom(parts: RoomParts): MeshRoom {
  * through an immutable, cached {@link RoomSnapshot} (a new object only after a change) and the {@link Room} API.
  */
 export class MeshRoom implements Room {
-  readonly id: PeerId;
+  readonly selfId: PeerId;
   readonly name: string;
   readonly faults: FaultInjector | undefined;
   readonly #faults: FaultTable | undefined;
@@ -96,7 +96,7 @@ export class MeshRoom implements Room {
 
   /** @internal Rooms come from {@link joinRoom}. */
   constructor(parts: RoomParts) {
-    this.id = parts.joined.id;
+    this.selfId = parts.joined.id;
     this.name = parts.name;
     this.#signaling = parts.signaling;
     this.#clock = parts.clock;
@@ -108,7 +108,7 @@ export class MeshRoom implements Room {
     // Faults are a wrapper around each transport: the mesh itself has no fault branches.
     const transports = faults ? given.map((transport) => withFaults(transport, faults, this.#clock)) : given;
     this.#mesh = new Mesh({
-      selfId: this.id,
+      selfId: this.selfId,
       transports,
       sendSignal: (to, data) => this.#signaling.signal(to, data),
       clock: this.#clock,
@@ -129,7 +129,7 @@ export class MeshRoom implements Room {
     );
 
     this.#election = createElection({
-      id: this.id,
+      id: this.selfId,
       adapter: meshElectionAdapter(mesh),
       config: parts.election,
       clock: this.#clock,
@@ -147,10 +147,6 @@ export class MeshRoom implements Room {
     mesh.joined(parts.joined.peers);
   }
 
-  get selfId(): PeerId {
-    return this.id;
-  }
-
   snapshot(): RoomSnapshot {
     if (this.#snapshot) return this.#snapshot;
     const state = this.#election.state();
@@ -166,7 +162,7 @@ export class MeshRoom implements Room {
       });
     });
     this.#snapshot = Object.freeze({
-      selfId: this.id,
+      selfId: this.selfId,
       room: this.name,
       signaling: this.#signaling.status,
       role: state.role,
@@ -275,7 +271,7 @@ export class MeshRoom implements Room {
     return this.#mesh.view();
   }
 
-  onPeerJoined(listener: (peer: PeerId) => void): () => void {
+  onPeerLinked(listener: (peer: PeerId) => void): () => void {
     return this.#mesh.onLinkOpen.add(listener);
   }
 

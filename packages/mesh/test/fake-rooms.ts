@@ -63,7 +63,7 @@ export class FakeRooms {
 
   /** Running rooms (not left, not crashed). */
   live(): MeshRoom[] {
-    return [...this.rooms.values()].filter((room) => this.#signaling.has(room.id));
+    return [...this.rooms.values()].filter((room) => this.#signaling.has(room.selfId));
   }
 
   /** The leader every live room agrees on (one says leader, all follow it at its term), or undefined. */
@@ -75,7 +75,7 @@ export class FakeRooms {
     const { term } = leader.leadership();
     const agreed = rooms.every((room) => {
       const seen = room.leadership();
-      return seen.leaderId === leader.id && seen.term === term;
+      return seen.leaderId === leader.selfId && seen.term === term;
     });
     return agreed ? leader : undefined;
   }

@@ -199,7 +199,7 @@ export function createLeaderWork(core: RoomCore, options: LeaderWorkOptions = {}
         route(from, parsed.message);
       }
     }),
-    core.onPeerJoined((peer) => {
+    core.onPeerLinked((peer) => {
       if (!disposed && core.leadership().isLeader) sync.pushTo(peer);
     }),
   ];
