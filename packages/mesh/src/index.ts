@@ -17,7 +17,6 @@ export type { LocalCrashNotice, LocalTransportStats } from './local-transport';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
 export type { MeshStats } from './mesh-stats';
 export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
-export { MeshRoom } from './room';
 export type * from './room-types';
 export type { SignalingStats, SignalingStatus } from './signaling-client';
 export { type Transport, type TransportKind, transportKinds, webRtcTransport } from './transport';
