@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       return epochNow();
     };
   }
-  reporter.ready(room.id);
+  reporter.ready(room.selfId);
 
   let openLinks = -1;
   let leaderId: string | undefined;
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       reporter.report({ kind: 'leader', at, leaderId, term: snapshot.term });
     }
     if (statusElement) {
-      statusElement.textContent = `${room.id} ${snapshot.role} leader=${leaderId} term=${snapshot.term} links=${open}`;
+      statusElement.textContent = `${room.selfId} ${snapshot.role} leader=${leaderId} term=${snapshot.term} links=${open}`;
     }
   };
   room.subscribe(() => observe(room.snapshot()));

@@ -90,9 +90,9 @@ export async function linkOpenedAt(page: Page, peer: string): Promise<number | u
 /** A tab's counter log and room timeline as JSON: attached to a test to explain a counting fault. */
 export async function counterEvidence(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const room = (window as { conclave?: { id: string; snapshot(): { events: readonly unknown[] } } })
+    const room = (window as { conclave?: { selfId: string; snapshot(): { events: readonly unknown[] } } })
       .conclave;
     const log = (window as { conclaveCounterLog?: unknown[] }).conclaveCounterLog ?? [];
-    return JSON.stringify({ id: room?.id, log, events: room?.snapshot().events ?? [] }, null, 1);
+    return JSON.stringify({ id: room?.selfId, log, events: room?.snapshot().events ?? [] }, null, 1);
   });
 }

@@ -1,5 +1,6 @@
 import {
   type Ack,
+  type ClientToServerEvents,
   joinRequestSchema,
   type SignalingErrorBody,
   type SignalingErrorCode,
@@ -27,7 +28,8 @@ const maxMessageLength = 300;
  * when there is one, else as an `error` event — and changes nothing.
  */
 export class Dispatcher {
-  readonly #routes: ReadonlyMap<string, Route>;
+  /** One route per client event: the compiler rejects a missing, extra or misspelt event. */
+  readonly #routes: Readonly<Record<keyof ClientToServerEvents, Route>>;
   /** When each socket was last sent a `rate-limited` error event, so a flood does not get an echo. */
   readonly #lastRateNotice = new WeakMap<SignalingSocket, number>();
 
@@ -37,14 +39,13 @@ export class Dispatcher {
     private readonly metrics: SignalingMetrics,
     private readonly log: Logger,
   ) {
-    this.#routes = new Map<string, Route>([
-      ['join', route(z.tuple([joinRequestSchema]), (socket, [request]) => this.rooms.join(socket, request))],
-      [
-        'signal',
-        route(z.tuple([signalRequestSchema]), (socket, [request]) => this.rooms.signal(socket, request)),
-      ],
-      ['leave', route(z.tuple([]), (socket) => this.rooms.leave(socket))],
-    ]);
+    this.#routes = {
+      join: route(z.tuple([joinRequestSchema]), (socket, [request]) => this.rooms.join(socket, request)),
+      signal: route(z.tuple([signalRequestSchema]), (socket, [request]) =>
+        this.rooms.signal(socket, request),
+      ),
+      leave: route(z.tuple([]), (socket) => this.rooms.leave(socket)),
+    };
   }
 
   /** Handles one incoming event (`socket.onAny`); `args` ends with the ack callback when the client sent one. */
@@ -52,7 +53,7 @@ export class Dispatcher {
     const reply = typeof args.at(-1) === 'function' ? (args.pop() as Reply) : undefined;
     const reject = (code: SignalingErrorCode, message: string) => this.#reject(socket, reply, code, message);
     if (!(await this.limiter.take(socket.id))) return reject('rate-limited', 'too many events; slow down');
-    const route = typeof event === 'string' ? this.#routes.get(event) : undefined;
+    const route = isClientEvent(event, this.#routes) ? this.#routes[event] : undefined;
     if (!route) return reject('unknown-event', `unknown event ${describe(event)}`);
     if (!reply) return reject('missing-ack', `"${String(event)}" needs an acknowledgement callback`);
     try {
@@ -97,6 +98,14 @@ function route<Args extends readonly unknown[]>(
     if (!parsed.success) throw new RequestRejected('invalid-payload', summarize(parsed.error));
     return run(socket, parsed.data);
   };
+}
+
+/** An own key of the table only: `toString` or `__proto__` are unknown events, not routes. */
+function isClientEvent(
+  event: unknown,
+  routes: Readonly<Record<keyof ClientToServerEvents, Route>>,
+): event is keyof ClientToServerEvents {
+  return typeof event === 'string' && Object.hasOwn(routes, event);
 }
 
 function describe(event: unknown): string {

@@ -89,6 +89,18 @@ describe('malformed requests get a typed error and change nothing', () => {
     expect(body.message.length).toBeLessThanOrEqual(300);
   });
 
+  it.each(['toString', 'constructor', 'hasOwnProperty'])(
+    'an event named like an object property (%s) → unknown-event, not a crash',
+    async (event) => {
+      const server = await startServer();
+      const client = await connectClient(server.url);
+      expect(await raw(client).emitWithAck(event, { room: 'lobby' })).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-event' },
+      });
+    },
+  );
+
   it.each(['join', 'signal', 'leave'])(
     '%s without an acknowledgement → missing-ack error event, no effect',
     async (event) => {

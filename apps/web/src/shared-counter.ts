@@ -42,6 +42,6 @@ export function countWhileLeading(room: Room): LeaderTask {
 }
 
 /** The leader's answer to {@link whoamiMethod}: its id and the term it leads in. */
-export function answerWhoami(room: Pick<Room, 'id'>): CallHandler<unknown, WhoamiAnswer> {
-  return (_args, { term }) => ({ id: room.id, term });
+export function answerWhoami(room: Pick<Room, 'selfId'>): CallHandler<unknown, WhoamiAnswer> {
+  return (_args, { term }) => ({ id: room.selfId, term });
 }

@@ -23,7 +23,7 @@ export function soloRoom(id = 'a'.repeat(32)): SoloRoom {
       return () => listeners.delete(listener);
     },
     peers: () => [],
-    onPeerJoined: () => () => {},
+    onPeerLinked: () => () => {},
     sendTo: () => false,
     broadcast: () => {},
     onAppMessage: () => () => {},

@@ -1,6 +1,5 @@
 import type { PeerId } from '@conclave/election';
-import { peerIdSchema } from '@conclave/protocol';
-import { Listeners } from './listeners';
+import { Listeners, peerIdSchema } from '@conclave/protocol';
 import type { FaultInjector } from './room-types';
 
 /** Which faults apply to one peer, as a room's snapshot shows them. */

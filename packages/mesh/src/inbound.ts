@@ -1,6 +1,6 @@
 import { type ElectionWireMessage, type PeerId, parseElectionMessage } from '@conclave/election';
+import type { TokenBucket } from '@conclave/protocol';
 import type { MeshCounters } from './mesh-stats';
-import type { TokenBucket } from './token-bucket';
 import { decodeEnvelope, type Envelope } from './wire';
 
 /** What the inbound pipeline admits: an envelope, with an election message already checked. */

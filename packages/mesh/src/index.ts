@@ -3,22 +3,22 @@
  * mesh with every other tab of the room, and runs the leader election over it.
  * @packageDocumentation
  */
+
+export type { Listeners } from '@conclave/protocol';
 export { meshElectionAdapter } from './election-adapter';
 export { JoinRoomError, type JoinRoomErrorCode } from './errors';
 export { FaultTable, type PeerFault, type RawSender } from './fault-injector';
 export { withFaults } from './faulty-transport';
 export { joinRoom } from './join-room';
 export { type MeshTimings, meshLimits, meshTimings } from './limits';
-export type { Link, LinkCallbacks, LinkFactory } from './link';
+export type { Link, LinkCallbacks, LinkFactory, LinkState } from './link';
 export type { LinkSignal, SimplePeerSignal } from './link-signal';
-export type { Listeners } from './listeners';
 export type { LocalCrashNotice, LocalTransportStats } from './local-transport';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
 export type { MeshStats } from './mesh-stats';
 export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
-export { MeshRoom } from './room';
 export type * from './room-types';
-export type { SignalingStats } from './signaling-client';
+export type { SignalingStats, SignalingStatus } from './signaling-client';
 export { type Transport, type TransportKind, transportKinds, webRtcTransport } from './transport';
 export { type Envelope, MeshPayloadError } from './wire';
 export {

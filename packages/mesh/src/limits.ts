@@ -1,3 +1,5 @@
+import type { Backoff } from '@conclave/protocol';
+
 /**
  * Bounds of the mesh. Every size, queue, rate and list a peer (or the network) can grow is bounded by one
  * of these; what goes beyond is dropped and counted in {@link RoomStats}, never thrown at a peer.
@@ -56,3 +58,17 @@ export const meshTimings = {
 } as const;
 
 export type MeshTimings = { -readonly [K in keyof typeof meshTimings]: number };
+
+/**
+ * Wait before the signaling client tries a failed join again (while connected): 500 ms doubling up to 5 s,
+ * jittered ±50 % so the tabs a server restart dropped do not come back in step.
+ */
+export const joinRetryBackoff: Backoff = { firstMs: 500, maxMs: 5_000, jitter: 0.5 };
+
+/**
+ * Signal pacing: below the server's default per-socket limit (50 events/s plus a burst of 100), leaving room
+ * for joins and leaves. A tab that links with 63 others at once sends a few hundred signals.
+ */
+export const signalPace = { burst: 80, perSecond: 40, maxQueue: 1_024 } as const;
+/** Longest wait honoured from a `shutdown` notice. */
+export const maxShutdownDelayMs = 30_000;

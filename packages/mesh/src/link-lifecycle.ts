@@ -1,4 +1,5 @@
 import type { Clock, PeerId } from '@conclave/election';
+import { backoffDelay } from '@conclave/protocol';
 import { CandidateFilter } from './candidate-filter';
 import { type MeshTimings, meshLimits } from './limits';
 import type { Link } from './link';
@@ -79,10 +80,10 @@ export class LinkLifecycle {
       this.createLink(entry, transport, undefined);
       return;
     }
-    const backoff = Math.min(
-      this.#timings.retryMaxMs,
-      this.#timings.retryBaseMs * 2 ** Math.max(0, entry.attempts - 1),
-    );
+    const backoff = backoffDelay(entry.attempts, {
+      firstMs: this.#timings.retryBaseMs,
+      maxMs: this.#timings.retryMaxMs,
+    });
     // A member listed at join links at once, unless a local transport may still find it in this browser.
     const localPending = this.#transports.some((other) => other.kind !== 'webrtc');
     const first =

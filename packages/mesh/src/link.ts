@@ -1,8 +1,8 @@
 import type { PeerId } from '@conclave/election';
 import type { SimplePeerSignal } from './link-signal';
-import type { LinkState } from './room-types';
 
-export type { LinkState };
+/** A link's lifecycle: negotiating, data channel open, or gone for good (a link never reopens). */
+export type LinkState = 'connecting' | 'open' | 'closed';
 
 /** What a link reports to the mesh. None of these is called after the mesh called {@link Link.destroy}. */
 export interface LinkCallbacks {

@@ -1,9 +1,8 @@
 import type { Clock, PeerId } from '@conclave/election';
+import { Listeners, TokenBucket } from '@conclave/protocol';
 import { meshLimits } from './limits';
 import type { Link, LinkCallbacks, LinkState } from './link';
-import { Listeners } from './listeners';
 import { type LocalMessage, localMessageSchema } from './local-message';
-import { TokenBucket } from './token-bucket';
 import type { Transport } from './transport';
 
 /** The part of a `BroadcastChannel` the local transport uses (tests pass an in-memory one). */

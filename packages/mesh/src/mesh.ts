@@ -1,10 +1,10 @@
 import { type Clock, compareIds, type ElectionWireMessage, type PeerId } from '@conclave/election';
+import { Listeners } from '@conclave/protocol';
 import { admitInbound } from './inbound';
 import { type MeshTimings, meshLimits, meshTimings } from './limits';
 import { LinkLifecycle } from './link-lifecycle';
 import { LinkNegotiation } from './link-negotiation';
 import { type LinkSignal, parseLinkSignal } from './link-signal';
-import { Listeners } from './listeners';
 import { type MeshCounters, type MeshStats, newMeshCounters, snapshotCounters } from './mesh-stats';
 import type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
 import type { PeerEntry } from './peer-entry';

@@ -1,5 +1,5 @@
 import type { Clock } from '@conclave/election';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '@conclave/protocol';
 
 /**
  * Sends items no faster than a token bucket allows (a burst, then `perSecond`), queueing the rest in order.

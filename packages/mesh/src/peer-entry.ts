@@ -1,9 +1,9 @@
 import { type Clock, compareIds, type PeerId } from '@conclave/election';
+import { TokenBucket } from '@conclave/protocol';
 import { type MeshTimings, meshLimits } from './limits';
 import type { Link } from './link';
 import { LinkProbe } from './link-probe';
 import type { SimplePeerSignal } from './link-signal';
-import { TokenBucket } from './token-bucket';
 import type { Transport } from './transport';
 
 /** What the mesh's peer registry keeps about one peer: its current link, retries, negotiation and probe. */

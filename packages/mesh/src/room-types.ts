@@ -1,10 +1,11 @@
 import type { ElectionConfig, ElectionEvent, ElectionStats, PeerId, Role } from '@conclave/election';
 import type { LeaderWorkApi, LeaderWorkOptions, RoomCore, SharedWorkStats } from '@conclave/shared-work';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+import type { LinkState } from './link';
 import type { LocalTransportStats } from './local-transport';
 import type { MeshStats } from './mesh-stats';
 import type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
-import type { SignalingStats } from './signaling-client';
+import type { SignalingStats, SignalingStatus } from './signaling-client';
 import type { TransportKind } from './transport';
 
 /** Options of {@link joinRoom}. */
@@ -49,10 +50,6 @@ export interface JoinRoomOptions {
   /** Advanced: extra socket.io-client options (e.g. `{ transports: ['websocket'] }`). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
-
-export type SignalingStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
-/** A link's lifecycle: negotiating, data channel open, or gone for good (a link never reopens). */
-export type LinkState = 'connecting' | 'open' | 'closed';
 
 export interface PeerInfo {
   readonly id: PeerId;
@@ -114,7 +111,7 @@ export interface FaultInjector {
  * `serve`, `shared`), which runs on the room's own election.
  */
 export interface Room extends RoomCore, LeaderWorkApi {
-  readonly id: PeerId;
+  /** The room's name, as passed to {@link joinRoom}. This tab's own id is {@link RoomCore.selfId}. */
   readonly name: string;
   snapshot(): RoomSnapshot;
   /** Called after every change; returns the unsubscribe function. Fits React's useSyncExternalStore. */

@@ -1,4 +1,5 @@
 import { createElection, type Election, type ElectionConfig, type PeerId } from '@conclave/election';
+import { Listeners } from '@conclave/protocol';
 import {
   type CallHandler,
   type CallOptions,
@@ -18,20 +19,11 @@ import { FaultTable } from './fault-injector';
 import { withFaults } from './faulty-transport';
 import { type MeshTimings, meshLimits } from './limits';
 import type { LinkFactory } from './link';
-import { Listeners } from './listeners';
 import { LocalTransport } from './local-transport';
 import { Mesh } from './mesh';
 import { withFaultDrops } from './mesh-stats';
-import type {
-  FaultInjector,
-  PeerInfo,
-  Room,
-  RoomEvent,
-  RoomSnapshot,
-  RoomStats,
-  SignalingStatus,
-} from './room-types';
-import type { JoinedRoom, SignalingClient } from './signaling-client';
+import type { FaultInjector, PeerInfo, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
+import type { JoinedRoom, SignalingClient, SignalingStatus } from './signaling-client';
 import { type Transport, webRtcTransport } from './transport';
 import type { TimerClock } from './worker-clock';
 
@@ -82,7 +74,7 @@ export function createRoom(parts: RoomParts): MeshRoom {
  * through an immutable, cached {@link RoomSnapshot} (a new object only after a change) and the {@link Room} API.
  */
 export class MeshRoom implements Room {
-  readonly id: PeerId;
+  readonly selfId: PeerId;
   readonly name: string;
   readonly faults: FaultInjector | undefined;
   readonly #faults: FaultTable | undefined;
@@ -104,7 +96,7 @@ export class MeshRoom implements Room {
 
   /** @internal Rooms come from {@link joinRoom}. */
   constructor(parts: RoomParts) {
-    this.id = parts.joined.id;
+    this.selfId = parts.joined.id;
     this.name = parts.name;
     this.#signaling = parts.signaling;
     this.#clock = parts.clock;
@@ -116,7 +108,7 @@ export class MeshRoom implements Room {
     // Faults are a wrapper around each transport: the mesh itself has no fault branches.
     const transports = faults ? given.map((transport) => withFaults(transport, faults, this.#clock)) : given;
     this.#mesh = new Mesh({
-      selfId: this.id,
+      selfId: this.selfId,
       transports,
       sendSignal: (to, data) => this.#signaling.signal(to, data),
       clock: this.#clock,
@@ -137,7 +129,7 @@ export class MeshRoom implements Room {
     );
 
     this.#election = createElection({
-      id: this.id,
+      id: this.selfId,
       adapter: meshElectionAdapter(mesh),
       config: parts.election,
       clock: this.#clock,
@@ -155,10 +147,6 @@ export class MeshRoom implements Room {
     mesh.joined(parts.joined.peers);
   }
 
-  get selfId(): PeerId {
-    return this.id;
-  }
-
   snapshot(): RoomSnapshot {
     if (this.#snapshot) return this.#snapshot;
     const state = this.#election.state();
@@ -174,7 +162,7 @@ export class MeshRoom implements Room {
       });
     });
     this.#snapshot = Object.freeze({
-      selfId: this.id,
+      selfId: this.selfId,
       room: this.name,
       signaling: this.#signaling.status,
       role: state.role,
@@ -283,7 +271,7 @@ export class MeshRoom implements Room {
     return this.#mesh.view();
   }
 
-  onPeerJoined(listener: (peer: PeerId) => void): () => void {
+  onPeerLinked(listener: (peer: PeerId) => void): () => void {
     return this.#mesh.onLinkOpen.add(listener);
   }
 

@@ -1,24 +1,22 @@
 import type { Clock, PeerId } from '@conclave/election';
-import type {
-  ClientToServerEvents,
-  JoinRequest,
-  ServerToClientEvents,
-  SignalingErrorCode,
+import {
+  ackSchema,
+  backoffDelay,
+  type ClientToServerEvents,
+  type JoinRequest,
+  joinResultSchema,
+  Listeners,
+  peerEventSchema,
+  type ServerToClientEvents,
+  type SignalingErrorCode,
+  shutdownEventSchema,
+  signalRelaySchema,
 } from '@conclave/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { JoinRoomError } from './errors';
-import { meshLimits } from './limits';
+import { joinRetryBackoff, maxShutdownDelayMs, meshLimits, signalPace } from './limits';
 import type { LinkSignal } from './link-signal';
-import { Listeners } from './listeners';
 import { Pacer } from './pacer';
-import type { SignalingStatus } from './room-types';
-import {
-  ackSchema,
-  joinResultSchema,
-  peerEventSchema,
-  shutdownEventSchema,
-  signalRelaySchema,
-} from './server-messages';
 
 export interface SignalingClientOptions {
   readonly url: string;
@@ -34,6 +32,8 @@ export interface SignalingClientOptions {
   /** Advanced: extra socket.io-client options (transports, path...). */
   readonly socketOptions?: Partial<ManagerOptions & SocketOptions> | undefined;
 }
+
+export type SignalingStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /** What the client counted since it started. */
 export interface SignalingStats {
@@ -65,13 +65,6 @@ const fatalOnJoin = new Set<SignalingErrorCode>([
   'room-full',
   'invalid-resume',
 ]);
-/**
- * Signal pacing: below the server's default per-socket limit (50 events/s plus a burst of 100), leaving room
- * for joins and leaves. A tab that links with 63 others at once sends a few hundred signals.
- */
-const signalPace = { burst: 80, perSecond: 40, maxQueue: 1_024 } as const;
-/** Longest wait honoured from a `shutdown` notice. */
-const maxShutdownDelayMs = 30_000;
 
 type ConclaveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -332,7 +325,7 @@ export class SignalingClient {
       return;
     }
     this.#attempts++;
-    const delay = Math.min(5_000, 250 * 2 ** Math.min(this.#attempts, 5)) * (0.5 + Math.random());
+    const delay = backoffDelay(this.#attempts, joinRetryBackoff);
     this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = this.#options.clock.setTimeout(() => {
       this.#retryTimer = undefined;

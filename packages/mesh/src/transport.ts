@@ -1,7 +1,7 @@
 import type { PeerId } from '@conclave/election';
+import { Listeners } from '@conclave/protocol';
 import * as z from 'zod/mini';
 import type { LinkFactory } from './link';
-import { Listeners } from './listeners';
 
 /** The transports a room can link peers with, in the default order of preference. */
 export const transportKinds = ['local', 'webrtc'] as const;

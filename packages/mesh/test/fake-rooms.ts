@@ -1,13 +1,12 @@
 import { setImmediate } from 'node:timers/promises';
 import type { PeerId } from '@conclave/election';
 import { VirtualClock } from '@conclave/election/simulation';
+import { Listeners } from '@conclave/protocol';
 import type { LeaderWorkOptions } from '@conclave/shared-work';
 import type { JoinRoomError } from '../src/errors';
 import type { LinkSignal } from '../src/link-signal';
-import { Listeners } from '../src/listeners';
 import { createRoom, type MeshRoom, type RoomSignaling } from '../src/room';
-import type { SignalingStatus } from '../src/room-types';
-import type { SignalingStats } from '../src/signaling-client';
+import type { SignalingStats, SignalingStatus } from '../src/signaling-client';
 import type { TimerClock } from '../src/worker-clock';
 import { FakeNetwork } from './fake-network';
 
@@ -64,7 +63,7 @@ export class FakeRooms {
 
   /** Running rooms (not left, not crashed). */
   live(): MeshRoom[] {
-    return [...this.rooms.values()].filter((room) => this.#signaling.has(room.id));
+    return [...this.rooms.values()].filter((room) => this.#signaling.has(room.selfId));
   }
 
   /** The leader every live room agrees on (one says leader, all follow it at its term), or undefined. */
@@ -76,7 +75,7 @@ export class FakeRooms {
     const { term } = leader.leadership();
     const agreed = rooms.every((room) => {
       const seen = room.leadership();
-      return seen.leaderId === leader.id && seen.term === term;
+      return seen.leaderId === leader.selfId && seen.term === term;
     });
     return agreed ? leader : undefined;
   }

@@ -77,7 +77,7 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     await vi.waitFor(() => expect(tabs.map(openLinks)).toEqual([2, 2, 2]), { timeout: 10_000 });
     const first = await untilAgreed(tabs);
 
-    const leader = tabs.find((room) => room.id === first.id)!;
+    const leader = tabs.find((room) => room.selfId === first.id)!;
     const rest = tabs.filter((room) => room !== leader);
     const leftAt = performance.now();
     await leader.leave();
@@ -87,10 +87,10 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     expect(second.term).toBeGreaterThan(first.term);
     expect(leader.snapshot().signaling).toBe('closed');
     for (const room of rest) {
-      expect(room.snapshot().peers.map((p) => p.id)).not.toContain(leader.id);
+      expect(room.snapshot().peers.map((p) => p.id)).not.toContain(leader.selfId);
     }
     // The abdication went out before the links closed: the successor took over by hand-over.
-    const successor = rest.find((room) => room.id === second.id)!;
+    const successor = rest.find((room) => room.selfId === second.id)!;
     const gained = successor.snapshot().events.filter((e) => e.type === 'leadership-gained');
     expect(gained.at(-1)).toMatchObject({ source: 'election', reason: 'handover' });
   });
@@ -139,12 +139,12 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     b!.onAppMessage((from, payload) => {
       if ((payload as { ch?: unknown }).ch !== sharedWorkChannel) got.push([from, payload]);
     });
-    expect(a!.sendTo(b!.id, { hello: 'b' })).toBe(true);
+    expect(a!.sendTo(b!.selfId, { hello: 'b' })).toBe(true);
     a!.broadcast([1, 2, 3]);
     await vi.waitFor(() =>
       expect(got).toEqual([
-        [a!.id, { hello: 'b' }],
-        [a!.id, [1, 2, 3]],
+        [a!.selfId, { hello: 'b' }],
+        [a!.selfId, [1, 2, 3]],
       ]),
     );
     const snapshot = a!.snapshot();
@@ -158,11 +158,11 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     const [a, b] = await Promise.all([tab(srv.url, 'faults', { faults: true }), tab(srv.url, 'faults')]);
     await untilAgreed([a!, b!]);
     expect(b!.faults).toBeUndefined();
-    a!.faults!.cut(b!.id);
+    a!.faults!.cut(b!.selfId);
     expect(a!.peers()).toEqual([]);
-    expect(a!.snapshot().peers[0]).toMatchObject({ id: b!.id, link: 'open', fault: 'cut' });
+    expect(a!.snapshot().peers[0]).toMatchObject({ id: b!.selfId, link: 'open', fault: 'cut' });
     a!.faults!.heal();
-    expect(a!.peers()).toEqual([b!.id]);
+    expect(a!.peers()).toEqual([b!.selfId]);
   });
 
   it('leaves gracefully on pagehide (the listener joinRoom installs), so the others take over at once', async () => {
@@ -208,19 +208,19 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     for (const room of [a!, b!]) {
       const counter = room.shared('counter', { schema: z.number().int() });
       const values: number[] = [];
-      seen.set(room.id, values);
+      seen.set(room.selfId, values);
       counter.subscribe(({ value }) => values.push(value));
       room.runWhileLeader(({ signal, term }) => {
         const timer = setInterval(() => counter.publish((counter.get()?.value ?? 0) + 1, { term }), 20);
         signal.addEventListener('abort', () => clearInterval(timer));
       });
-      room.serve('whoami', () => room.id);
+      room.serve('whoami', () => room.selfId);
     }
-    const follower = [a!, b!].find((room) => room.id !== agreed.id)!;
-    await vi.waitFor(() => expect(seen.get(follower.id)!.length).toBeGreaterThanOrEqual(3), {
+    const follower = [a!, b!].find((room) => room.selfId !== agreed.id)!;
+    await vi.waitFor(() => expect(seen.get(follower.selfId)!.length).toBeGreaterThanOrEqual(3), {
       timeout: 5_000,
     });
-    const values = seen.get(follower.id)!;
+    const values = seen.get(follower.selfId)!;
     expect(values).toEqual(values.map((_, index) => values[0]! + index));
     await expect(follower.callLeaderDetailed('whoami')).resolves.toMatchObject({
       value: agreed.id,
@@ -228,7 +228,7 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
       term: agreed.term,
     });
     expect(follower.stats().sharedWork.runningTasks).toBe(0);
-    expect([a!, b!].find((room) => room.id === agreed.id)!.stats().sharedWork.runningTasks).toBe(1);
+    expect([a!, b!].find((room) => room.selfId === agreed.id)!.stats().sharedWork.runningTasks).toBe(1);
   });
 
   it('refuses bad options and environments without WebRTC with typed errors, starting nothing', async () => {

@@ -44,7 +44,7 @@ function runDemo(hub: FakeRooms, room: MeshRoom): Tab {
       run.ended = signal.reason;
     });
   });
-  room.serve('whoami', (_args: unknown, { term }) => ({ id: room.id, term }));
+  room.serve('whoami', (_args: unknown, { term }) => ({ id: room.selfId, term }));
   return tab;
 }
 
@@ -66,7 +66,7 @@ function expectCountedOnce(seen: readonly SharedEntry<number>[]): void {
 }
 
 function ids(tabs: readonly Tab[]): PeerId[] {
-  return tabs.map((tab) => tab.room.id);
+  return tabs.map((tab) => tab.room.selfId);
 }
 
 describe('Room: the leader-work API on the room’s own election', () => {
@@ -88,9 +88,13 @@ describe('Room: the leader-work API on the room’s own election', () => {
       2_000,
       'whoami answered',
     );
-    expect(answer).toMatchObject({ value: { id: leader.room.id, term }, leaderId: leader.room.id, term });
+    expect(answer).toMatchObject({
+      value: { id: leader.room.selfId, term },
+      leaderId: leader.room.selfId,
+      term,
+    });
     await expect(hub.settle(leader.room.callLeader('whoami'), 100, 'local call')).resolves.toEqual({
-      id: leader.room.id,
+      id: leader.room.selfId,
       term,
     });
 
@@ -131,7 +135,7 @@ describe('Room: the leader-work API on the room’s own election', () => {
     expect(next.runs).toEqual([{ term: next.room.leadership().term }]);
     expect(next.room.leadership().term).toBeGreaterThan(term);
     for (const tab of followers) expectCountedOnce(tab.seen);
-    expect(ids(followers)).toContain(next.room.id);
+    expect(ids(followers)).toContain(next.room.selfId);
   });
 
   it('the pagehide path (leaveNow) also ends the task with the leadership first', async () => {
@@ -154,7 +158,7 @@ describe('Room: the leader-work API on the room’s own election', () => {
   it('a crashed leader’s count is taken over without a gap once the others notice', async () => {
     const { hub, leader, followers } = await threeTabs();
     await hub.until(() => followers.every((tab) => tab.seen.length >= 3), 5_000, '3 counts');
-    hub.crash(leader.room.id);
+    hub.crash(leader.room.selfId);
     const reached = Math.max(...followers.map((tab) => tab.seen.at(-1)!.value));
     await hub.until(
       () => followers.every((tab) => (tab.seen.at(-1)?.value ?? 0) >= reached + 3),
@@ -168,7 +172,7 @@ describe('Room: the leader-work API on the room’s own election', () => {
     const { hub, leader } = await threeTabs();
     await hub.until(() => leader.seen.length >= 3, 5_000, '3 counts');
     const late = runDemo(hub, hub.join());
-    await hub.until(() => late.room.peers().includes(leader.room.id), 2_000, 'linked to the leader');
+    await hub.until(() => late.room.peers().includes(leader.room.selfId), 2_000, 'linked to the leader');
     const linkedAt = hub.clock.now();
     await hub.until(() => late.seen.length > 0, tickMs, 'the value, before the next tick');
     // Whatever the leader held when the link opened (or the tick after): never an older value.

@@ -63,7 +63,7 @@ describe('the SimplePeer option', { timeout: 30_000 }, () => {
     b.onAppMessage((from, payload) => {
       if ((payload as { ch?: unknown }).ch !== sharedWorkChannel) got.push([from, payload]);
     });
-    expect(a.sendTo(b.id, { over: 'simple-peer 9' })).toBe(true);
-    await vi.waitFor(() => expect(got).toEqual([[a.id, { over: 'simple-peer 9' }]]));
+    expect(a.sendTo(b.selfId, { over: 'simple-peer 9' })).toBe(true);
+    await vi.waitFor(() => expect(got).toEqual([[a.selfId, { over: 'simple-peer 9' }]]));
   });
 });

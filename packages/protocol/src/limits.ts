@@ -8,8 +8,15 @@ export const limits = {
   signalDataMaxBytes: 16 * 1024,
   /** Engine.IO's maxHttpBufferSize: a frame larger than this closes the connection. */
   maxHttpBufferSize: 64 * 1024,
-  /** Longest resume token. */
+  /**
+   * Longest resume token, in both directions. The server issues `<32 hex id>.<base64url HMAC-SHA256>`,
+   * 76 characters; the margin leaves room for a longer MAC without a protocol change.
+   */
   resumeTokenMaxLength: 256,
+  /** Longest error message a client accepts (the server truncates its own well below this). */
+  errorMessageMaxLength: 1024,
+  /** Most peers a join acknowledgement may list. */
+  joinPeersMaxCount: 10_000,
 } as const;
 
 /** Letters, digits, `-`, `_` and `.`; 1 to 64 characters. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { jsonSize } from './json-size';
 import { limits, peerIdPattern, roomNamePattern } from './limits';
 import './zod-english';
 
@@ -30,13 +31,3 @@ export const signalRequestSchema = z.strictObject({
 
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export type SignalRequest = z.infer<typeof signalRequestSchema>;
-
-/** Byte length of a value's JSON form; Infinity when it has none (cycles, BigInt). */
-export function jsonSize(value: unknown): number {
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? Number.POSITIVE_INFINITY : new TextEncoder().encode(text).byteLength;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}

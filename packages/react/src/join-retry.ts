@@ -1,4 +1,5 @@
 import type { JoinRoomError } from '@conclave/mesh';
+import { backoffDelay } from '@conclave/protocol';
 import { ConclaveReactError } from './errors';
 
 /**
@@ -29,7 +30,7 @@ const maxTimerMs = 2 ** 31 - 1;
 
 const defaultRetry: RetryPolicy = {
   retryable: (error) => error.code === 'timeout',
-  delayMs: (retry) => Math.min(30_000, 1_000 * 2 ** (retry - 1)),
+  delayMs: (retry) => backoffDelay(retry, { firstMs: 1_000, maxMs: 30_000 }),
   maxRetries: Number.POSITIVE_INFINITY,
 };
 const noRetry: RetryPolicy = { ...defaultRetry, retryable: () => false, maxRetries: 0 };

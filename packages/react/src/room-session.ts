@@ -1,4 +1,5 @@
 import { JoinRoomError, type JoinRoomOptions, joinRoom, type Room } from '@conclave/mesh';
+import { Listeners } from '@conclave/protocol';
 import { ConclaveReactError } from './errors';
 import { type JoinRetry, type RetryPolicy, retryDelay, retryPolicy } from './join-retry';
 
@@ -105,7 +106,7 @@ export class ManagedRoomSession implements RoomSession {
   #closed = false;
   #holders = 0;
   #pendingClose: ReturnType<typeof setTimeout> | undefined;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Listeners<[]>();
   readonly #options: JoinRoomOptions;
   readonly #retry: RetryPolicy;
   readonly #join: JoinRoom;
@@ -119,10 +120,7 @@ export class ManagedRoomSession implements RoomSession {
 
   readonly getState = (): RoomState => this.#state;
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
+  readonly subscribe = (listener: () => void): (() => void) => this.#listeners.add(listener);
 
   readonly join = (): void => {
     if (this.#closed || this.#trying) return;
@@ -223,7 +221,7 @@ export class ManagedRoomSession implements RoomSession {
 
   #set(state: RoomState): void {
     this.#state = state;
-    for (const listener of [...this.#listeners]) listener();
+    this.#listeners.emit();
   }
 }
 

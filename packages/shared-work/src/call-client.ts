@@ -1,8 +1,8 @@
 import type { Clock, PeerId } from '@conclave/election';
+import { type Backoff, backoffDelay, throughJson } from '@conclave/protocol';
 import type { CallAnswer } from './call-server';
 import type { Channel } from './channel';
 import { LeaderCallError, type LeaderCallErrorCode, RemoteError } from './errors';
-import { throughJson } from './json';
 import { sharedWorkLimits as limits } from './limits';
 import type { Leadership, RoomCore } from './room-core';
 import type { Counters } from './stats';
@@ -297,6 +297,8 @@ export class CallClient {
 }
 
 /** Backoff before trying a peer again: 50 ms, doubling, at most 1 s. */
+const peerRetryBackoff: Backoff = { firstMs: 50, maxMs: 1_000 };
+
 function retryDelay(attempt: number): number {
-  return Math.min(50 * 2 ** Math.max(0, attempt - 1), 1000);
+  return backoffDelay(attempt, peerRetryBackoff);
 }

@@ -1,7 +1,7 @@
 import type { PeerId } from '@conclave/election';
+import { throughJson } from '@conclave/protocol';
 import { type core, safeParse } from 'zod/mini';
 import { type RemoteErrorInfo, SharedWorkUsageError } from './errors';
-import { throughJson } from './json';
 import { sharedWorkLimits as limits } from './limits';
 import type { RoomCore } from './room-core';
 import type { Counters } from './stats';

@@ -1,8 +1,7 @@
-import type { Clock } from '@conclave/election';
+import { type Clock, systemClock } from '@conclave/election';
 import { CallClient, type CallOptions, defaultCallOptions, type LeaderCallResult } from './call-client';
 import { type CallHandler, CallServer, type ServeOptions } from './call-server';
 import { Channel } from './channel';
-import { systemClock } from './clock';
 import { SharedWorkUsageError } from './errors';
 import { type LeaderTask, LeaderTasks } from './leader-tasks';
 import type { Leadership, RoomCore } from './room-core';
@@ -200,7 +199,7 @@ export function createLeaderWork(core: RoomCore, options: LeaderWorkOptions = {}
         route(from, parsed.message);
       }
     }),
-    core.onPeerJoined((peer) => {
+    core.onPeerLinked((peer) => {
       if (!disposed && core.leadership().isLeader) sync.pushTo(peer);
     }),
   ];

@@ -23,7 +23,7 @@ export interface RoomCore {
   /** Peers with an open link, not including self. */
   peers(): readonly PeerId[];
   /** Called when a link to a peer opens (late joiners). Returns the unsubscribe function. */
-  onPeerJoined(listener: (peer: PeerId) => void): () => void;
+  onPeerLinked(listener: (peer: PeerId) => void): () => void;
   /** Send an application payload to one peer; false when there is no open link to it. */
   sendTo(peer: PeerId, payload: unknown): boolean;
   /** Send an application payload to every linked peer. */

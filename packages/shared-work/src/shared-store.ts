@@ -1,3 +1,4 @@
+import { Listeners } from '@conclave/protocol';
 import { type core, safeParse } from 'zod/mini';
 import { SharedWorkUsageError } from './errors';
 import { sharedWorkLimits as limits } from './limits';
@@ -28,7 +29,7 @@ interface Slot {
   schema: core.$ZodType | undefined;
   /** Whether the app asked for this name (then its schema, if any, is known). */
   claimed: boolean;
-  readonly listeners: Set<(entry: SharedEntry<unknown>) => void>;
+  readonly listeners: Listeners<[SharedEntry<unknown>]>;
 }
 
 /**
@@ -72,7 +73,7 @@ export class SharedStore {
       if (this.slots.size >= limits.maxSharedNames) {
         throw new SharedWorkUsageError('limit-exceeded', `at most ${limits.maxSharedNames} shared values`);
       }
-      slot = { entry: undefined, schema: undefined, claimed: false, listeners: new Set() };
+      slot = { entry: undefined, schema: undefined, claimed: false, listeners: this.listenersOf(name) };
       this.slots.set(name, slot);
     }
     slot.claimed = true;
@@ -104,17 +105,12 @@ export class SharedStore {
     if (valid === undefined) return 'invalid';
     const accepted: SharedEntry<unknown> = { value: valid.value, term: entry.term, version: entry.version };
     if (slot === undefined) {
-      this.slots.set(name, { entry: accepted, schema: undefined, claimed: false, listeners: new Set() });
+      const listeners = this.listenersOf(name);
+      this.slots.set(name, { entry: accepted, schema: undefined, claimed: false, listeners });
       return 'accepted';
     }
     slot.entry = accepted;
-    for (const listener of [...slot.listeners]) {
-      try {
-        listener(accepted);
-      } catch (error) {
-        this.report(error, name);
-      }
-    }
+    slot.listeners.emit(accepted);
     return 'accepted';
   }
 
@@ -122,10 +118,7 @@ export class SharedStore {
   subscribe(name: string, listener: (entry: SharedEntry<unknown>) => void): () => void {
     const slot = this.slots.get(name);
     if (slot === undefined) return () => {};
-    slot.listeners.add(listener);
-    return () => {
-      slot.listeners.delete(listener);
-    };
+    return slot.listeners.add(listener);
   }
 
   /** Every held value, by name. */
@@ -138,5 +131,9 @@ export class SharedStore {
   /** Forgets every listener (the held values stay readable). */
   dispose(): void {
     for (const slot of this.slots.values()) slot.listeners.clear();
+  }
+
+  private listenersOf(name: string): Listeners<[SharedEntry<unknown>]> {
+    return new Listeners((error) => this.report(error, name));
   }
 }

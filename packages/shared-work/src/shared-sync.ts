@@ -1,10 +1,10 @@
 import type { Clock, PeerId } from '@conclave/election';
+import { TokenBucket } from '@conclave/protocol';
 import type { Channel } from './channel';
 import { sharedWorkLimits as limits } from './limits';
 import type { Leadership, RoomCore } from './room-core';
 import type { OfferOutcome, SharedStore } from './shared-store';
 import type { Counters } from './stats';
-import { TokenBucket } from './token-bucket';
 import type { StateMessage, SyncEndMessage, SyncRequestMessage } from './wire';
 
 interface Takeover {

@@ -1,7 +1,7 @@
+import { throughJson } from '@conclave/protocol';
 import type { core } from 'zod/mini';
 import type { Channel } from './channel';
 import { NotLeaderError, SharedWorkUsageError } from './errors';
-import { throughJson } from './json';
 import { sharedWorkLimits as limits } from './limits';
 import type { RoomCore } from './room-core';
 import type { SharedEntry, SharedStore } from './shared-store';

@@ -1,5 +1,5 @@
+import { jsonSize } from '@conclave/protocol';
 import * as z from 'zod/mini';
-import { jsonSize } from './json';
 import { sharedWorkLimits as limits } from './limits';
 
 /**

@@ -55,7 +55,7 @@ export function SharedCounter({ room }: SharedCounterProps) {
         <dt>Published by</dt>
         <dd>
           <PeerIdText id={publisher} testId="shared-publisher" />
-          {publisher !== undefined && publisher === room.id && <span className="tag">this tab</span>}
+          {publisher !== undefined && publisher === room.selfId && <span className="tag">this tab</span>}
         </dd>
         <dt>Version</dt>
         <dd data-testid="shared-version">{entry?.version ?? '–'}</dd>

@@ -58,7 +58,7 @@ export function WhoamiButton({ room }: WhoamiButtonProps) {
           <>
             <PeerIdText id={answer.id} testId="whoami-id" /> answered, term {answer.term}
             {answer.attempts > 1 && <span className="muted"> ({answer.attempts} attempts)</span>}
-            {answer.id === room.id && <span className="tag">this tab</span>}
+            {answer.id === room.selfId && <span className="tag">this tab</span>}
           </>
         )}
         {answer.status === 'failed' && <span className="tag tag-warn">{answer.message}</span>}

@@ -10,7 +10,7 @@ function Tab() {
   const { leaderId, term, isLeader } = useLeadership();
   const { entry, publish } = useShared('greeting', { schema: greeting });
   useRunWhileLeader(({ term }) => {
-    publish(`hello from ${room?.id} in term ${term}`, { term });
+    publish(`hello from ${room?.selfId} in term ${term}`, { term });
   });
   return (
     <main>
@@ -18,7 +18,7 @@ function Tab() {
         {status}
         {error ? `: ${error.code}` : ''}
       </p>
-      <p data-testid="self">{room?.id}</p>
+      <p data-testid="self">{room?.selfId}</p>
       <p data-testid="leader">{leaderId ?? ''}</p>
       <p data-testid="term">{term}</p>
       <p data-testid="is-leader">{String(isLeader)}</p>

@@ -23,7 +23,7 @@ export class MemoryNetwork {
   drop: ((message: Sent) => boolean) | undefined;
   private readonly links = new Set<string>();
 
-  /** Adds a peer linked to every present one (each side hears `onPeerJoined`). */
+  /** Adds a peer linked to every present one (each side hears `onPeerLinked`). */
   add(id: PeerId): MemoryRoomCore {
     const core = new MemoryRoomCore(id, this);
     const others = [...this.cores.keys()];
@@ -114,7 +114,7 @@ export class MemoryRoomCore implements RoomCore {
     );
   }
 
-  onPeerJoined(listener: (peer: PeerId) => void): () => void {
+  onPeerLinked(listener: (peer: PeerId) => void): () => void {
     return subscribe(this.peerListeners, listener);
   }
 

@@ -191,7 +191,7 @@ class ElectionRoomCore implements RoomCore {
     return this.adapter.peers();
   }
 
-  onPeerJoined(listener: (peer: PeerId) => void): () => void {
+  onPeerLinked(listener: (peer: PeerId) => void): () => void {
     return (
       this.adapter.onViewChange?.(() => {
         const now = new Set(this.adapter.peers());

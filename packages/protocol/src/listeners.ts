@@ -1,9 +1,13 @@
 /**
- * A set of listeners. A listener that throws does not stop the others nor the caller: its error is
- * rethrown in a microtask, where the host reports it (console in browsers, a failed test in Vitest).
+ * A typed set of listeners for one event, the one listener mechanism outside the election. A listener that
+ * throws does not stop the others nor the emitter: its error goes to `report`, which by default rethrows
+ * it in a microtask, where the host reports it (console in browsers, a failed test in Vitest).
  */
 export class Listeners<Args extends unknown[]> {
   readonly #set = new Set<(...args: Args) => void>();
+
+  /** @param report receives what a listener throws; default: rethrown in a microtask. */
+  constructor(private readonly report: (error: unknown) => void = rethrowLater) {}
 
   /** Adds a listener; returns the function that removes it. */
   add(listener: (...args: Args) => void): () => void {
@@ -19,9 +23,7 @@ export class Listeners<Args extends unknown[]> {
       try {
         listener(...args);
       } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
+        this.report(error);
       }
     }
   }
@@ -33,4 +35,10 @@ export class Listeners<Args extends unknown[]> {
   get size(): number {
     return this.#set.size;
   }
+}
+
+function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
 }

@@ -1,21 +1,26 @@
-import { peerIdSchema, signalDataSchema, signalingErrorCodes } from '@conclave/protocol';
 import * as z from 'zod/mini';
+import { signalingErrorCodes } from './errors';
+import { limits } from './limits';
+import { peerIdSchema, signalDataSchema } from './schemas';
 
 /**
- * zod schemas of what the signaling server sends: the client trusts nothing that crosses the network,
+ * zod schemas of what the signaling server sends: a client trusts nothing that crosses the network,
  * not even its own server. Lists are bounded; an answer that fails is treated like a failed request.
  */
 const failureSchema = z.object({
   ok: z.literal(false),
-  error: z.object({ code: z.enum(signalingErrorCodes), message: z.string().check(z.maxLength(1024)) }),
+  error: z.object({
+    code: z.enum(signalingErrorCodes),
+    message: z.string().check(z.maxLength(limits.errorMessageMaxLength)),
+  }),
 });
 
 export const joinResultSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     id: peerIdSchema,
-    peers: z.array(peerIdSchema).check(z.maxLength(10_000)),
-    resume: z.string().check(z.minLength(1), z.maxLength(1024)),
+    peers: z.array(peerIdSchema).check(z.maxLength(limits.joinPeersMaxCount)),
+    resume: z.string().check(z.minLength(1), z.maxLength(limits.resumeTokenMaxLength)),
   }),
   failureSchema,
 ]);
