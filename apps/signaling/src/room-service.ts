@@ -48,10 +48,16 @@ export class RoomService {
     const { room } = request;
     let resumed: PeerId | undefined;
     if (request.resume !== undefined) {
-      resumed = this.tokens.verify(room, request.resume);
-      if (resumed === undefined) {
-        throw new RequestRejected('invalid-resume', 'the resume token is not valid for this room');
+      const verdict = this.tokens.verify(room, request.resume);
+      if (!verdict.ok) {
+        throw new RequestRejected(
+          'invalid-resume',
+          verdict.reason === 'expired'
+            ? 'the resume token has expired'
+            : 'the resume token is not valid for this room',
+        );
       }
+      resumed = verdict.id;
     }
     this.#joining.add(socket);
     this.#joiningCount++;

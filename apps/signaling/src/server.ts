@@ -102,7 +102,11 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   });
 
   const directory = new RoomDirectory(io, cluster !== undefined, options.clusterRequestTimeoutMs);
-  const tokens = new ResumeTokens(options.key ?? randomBytes(32));
+  const tokens = new ResumeTokens({
+    key: options.key ?? randomBytes(32),
+    previousKeys: options.previousKeys,
+    ttlSeconds: options.resumeTokenTtlSeconds,
+  });
   const rooms = new RoomService(
     io,
     directory,
