@@ -7,7 +7,7 @@ import type { EventRateLimiter } from './rate-limit';
 import type { ResumeTokens } from './resume-token';
 import type { RoomDirectory } from './room-directory';
 import { roomKey } from './room-keys';
-import type { RoomLock } from './room-lock';
+import { type RoomLock, RoomLockUnavailable } from './room-lock';
 import { hashSecret, type SecretHash, verifySecret } from './room-secret';
 import type { PeerRecord, SignalingIo, SignalingSocket } from './types';
 
@@ -63,6 +63,12 @@ export class RoomService {
     this.#joiningCount++;
     try {
       return await this.lock.withLock(room, () => this.#admit(socket, request, resumed));
+    } catch (error) {
+      if (error instanceof RoomLockUnavailable) {
+        this.log.warn({ room, err: error }, 'join refused: room lock unavailable');
+        throw new RequestRejected('unavailable', 'the server cannot reach Redis right now; retry shortly');
+      }
+      throw error;
     } finally {
       this.#joining.delete(socket);
       this.#joiningCount--;
