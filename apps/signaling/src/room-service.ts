@@ -2,7 +2,7 @@ import type { Ack, JoinRequest, JoinResult, PeerId, SignalRequest } from '@concl
 import type { Logger } from 'pino';
 import { RequestRejected } from './failure';
 import type { SignalingMetrics } from './metrics';
-import { newPeerId } from './peer-id';
+import { newPeerId as randomPeerId } from './peer-id';
 import type { EventRateLimiter } from './rate-limit';
 import type { ResumeTokens } from './resume-token';
 import type { RoomDirectory } from './room-directory';
@@ -36,6 +36,7 @@ export class RoomService {
     private readonly metrics: SignalingMetrics,
     private readonly limits: RoomServiceLimits,
     private readonly log: Logger,
+    private readonly newPeerId: () => PeerId = randomPeerId,
   ) {}
 
   async join(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
@@ -99,7 +100,7 @@ export class RoomService {
     if (!socket.connected) {
       throw new RequestRejected('internal', 'the connection closed while joining');
     }
-    const peer: PeerRecord = { id: resumed ?? newPeerId(), room, secret };
+    const peer: PeerRecord = { id: resumed ?? this.newPeerId(), room, secret };
     this.directory.add(socket, peer);
     socket.to(roomKey(room)).emit('peer-joined', { id: peer.id });
     this.metrics.joins.inc();
