@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type SignalingServer, startSignalingServer } from '@conclave/signaling';
+import { type SignalingServer, type SignalingTestHooks, startSignalingServer } from '@conclave/signaling';
 import { webDist } from '../../scripts/web-build.mjs';
 
 /** A signaling server serving the built dashboard, which a test may stop and start again on the same port. */
@@ -13,10 +13,10 @@ export interface SignalingHandle {
 }
 
 /** Starts a server on a free port; restarts reuse the port and the resume-token key, so peers keep their ids. */
-export async function startSignaling(): Promise<SignalingHandle> {
+export async function startSignaling(testHooks: SignalingTestHooks = {}): Promise<SignalingHandle> {
   const key = randomBytes(24).toString('hex');
   const start = (port: number) =>
-    startSignalingServer({ port, host: '127.0.0.1', staticDir: webDist, key, logLevel: 'warn' });
+    startSignalingServer({ port, host: '127.0.0.1', staticDir: webDist, key, logLevel: 'warn' }, testHooks);
   let server: SignalingServer = await start(0);
   const { port, url } = server;
   return {
@@ -27,4 +27,10 @@ export async function startSignaling(): Promise<SignalingHandle> {
     },
     close: () => server.close(),
   };
+}
+
+/** Peer ids that only go down: every tab that joins has the lowest id in the room, the one contests favour. */
+export function descendingPeerIds(): () => string {
+  let next = 2n ** 128n - 1n;
+  return () => (next--).toString(16).padStart(32, '0');
 }

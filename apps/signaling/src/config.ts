@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { logLevels, type SignalingServerInput } from './options';
+import { defaultResumeTokenTtlSeconds } from './resume-token';
 
 /** The built web app, relative to this file: `apps/web/dist` in this repository. */
 export const defaultStaticDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -16,7 +17,10 @@ export function builtDefaultStaticDir(exists: (path: string) => boolean = exists
   return exists(join(defaultStaticDir, 'index.html')) ? defaultStaticDir : undefined;
 }
 
-/** Flags of the CLI; each has an environment variable of the upper-snake name. `SIGNALING_KEY` is env-only. */
+/**
+ * Flags of the CLI; each has an environment variable of the upper-snake name. The keys (`SIGNALING_KEY`,
+ * `SIGNALING_PREVIOUS_KEYS`) are env-only, so they never show in a process list.
+ */
 const flags = {
   port: { type: 'string' },
   host: { type: 'string' },
@@ -29,6 +33,7 @@ const flags = {
   'max-connections-per-address': { type: 'string' },
   'trusted-proxy-header': { type: 'string' },
   'static-dir': { type: 'string' },
+  'resume-token-ttl': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -39,27 +44,26 @@ const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 /** Blank text counts as unset, so the schema's default applies. */
 const unlessBlank = <S extends z.core.$ZodType>(schema: S) => z.pipe(z.transform(blankToUndefined), schema);
 
+const commaList = z.pipe(
+  z.string(),
+  z.transform((list) =>
+    list
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
+);
+
 /** Settings as text (environment or flags), validated and converted to server options. */
 const cliConfigSchema = z.strictObject({
   PORT: unlessBlank(z._default(integer(0, 65535), 5173)),
   HOST: unlessBlank(z._default(z.string().check(z.minLength(1)), '127.0.0.1')),
-  ALLOWED_ORIGINS: unlessBlank(
-    z._default(
-      z.pipe(
-        z.string(),
-        z.transform((list) =>
-          list
-            .split(',')
-            .map((origin) => origin.trim())
-            .filter(Boolean),
-        ),
-      ),
-      [],
-    ),
-  ),
+  ALLOWED_ORIGINS: unlessBlank(z._default(commaList, [])),
   ROOM_CAPACITY: unlessBlank(z._default(integer(1, 10_000), 64)),
   REDIS_URL: unlessBlank(z.optional(z.string().check(z.url()))),
   SIGNALING_KEY: unlessBlank(z.optional(z.string().check(z.minLength(16, 'needs at least 16 characters')))),
+  SIGNALING_PREVIOUS_KEYS: unlessBlank(z._default(commaList, [])),
+  RESUME_TOKEN_TTL: unlessBlank(z._default(integer(60, 365 * 24 * 60 * 60), defaultResumeTokenTtlSeconds)),
   MAX_PEERS: unlessBlank(z._default(integer(1, 1_000_000), 10_000)),
   ROOM_JOIN_RATE: unlessBlank(z._default(integer(1, 10_000), 2)),
   ROOM_JOIN_BURST: unlessBlank(z._default(integer(0, 100_000), 64)),
@@ -99,7 +103,10 @@ Flags (each also read from the environment variable in brackets; flags win):
                                            dashboard in this repository (apps/web/dist); none when
                                            installed (then only Socket.IO, /healthz and /metrics)
   --log-level LEVEL     [LOG_LEVEL]        ${logLevels.join('|')}   default info
+  --resume-token-ttl S  [RESUME_TOKEN_TTL] seconds a resume token stays valid     default 604800 (a week)
                         [SIGNALING_KEY]    resume-token HMAC key (env only)      default: random per process
+                        [SIGNALING_PREVIOUS_KEYS]  old keys that still verify tokens, comma-separated
+                                           (env only; for rotating the key)      default: none
   --help, -h                               print this help
   --version                                print the version
 `;
@@ -127,6 +134,8 @@ export function readCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       roomCapacity: config.ROOM_CAPACITY,
       redisUrl: config.REDIS_URL,
       key: config.SIGNALING_KEY,
+      previousKeys: config.SIGNALING_PREVIOUS_KEYS,
+      resumeTokenTtlSeconds: config.RESUME_TOKEN_TTL,
       maxPeers: config.MAX_PEERS,
       roomJoinLimit: { joinsPerSecond: config.ROOM_JOIN_RATE, burst: config.ROOM_JOIN_BURST },
       maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,

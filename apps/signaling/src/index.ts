@@ -12,5 +12,5 @@ export {
   type SignalingServerOptions,
   signalingServerOptionsSchema,
 } from './options';
-export { type SignalingServer, startSignalingServer } from './server';
+export { type SignalingServer, type SignalingTestHooks, startSignalingServer } from './server';
 export type { InterServerEvents, PeerRecord, SignalingIo, SignalingSocket, SocketData } from './types';

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defaultResumeTokenTtlSeconds } from './resume-token';
 
 /** pino levels, plus `silent`. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -38,6 +39,21 @@ export const signalingServerOptionsSchema = z.strictObject({
    * (and share it between servers on one Redis) to keep ids across restarts and servers.
    */
   key: z.optional(z.string().check(z.minLength(16, 'the key needs at least 16 characters'))),
+  /**
+   * Old keys that still verify resume tokens but sign none: to rotate the key, set the new `key` and list
+   * the old one here for one {@link resumeTokenTtlSeconds}; then drop it.
+   */
+  previousKeys: z._default(
+    z
+      .array(z.string().check(z.minLength(16, 'each previous key needs at least 16 characters')))
+      .check(z.maxLength(4)),
+    [],
+  ),
+  /** How long a resume token stays valid (seconds): at least a minute, at most a year; default a week. */
+  resumeTokenTtlSeconds: z._default(
+    z.int().check(z.minimum(60), z.maximum(365 * 24 * 60 * 60)),
+    defaultResumeTokenTtlSeconds,
+  ),
   logLevel: z._default(z.enum(logLevels), 'warn'),
   /** Per-socket event rate limit: a sustained rate and a burst allowance on top of it. */
   rateLimit: z._default(

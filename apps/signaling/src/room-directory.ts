@@ -1,5 +1,6 @@
 import type { PeerId, SignalRelay } from '@conclave/protocol';
 import { peerKey, roomKey } from './room-keys';
+import { withTimeout } from './timeout';
 import type { PeerRecord, SignalingIo, SignalingSocket } from './types';
 
 /** Who is in which room. Local sockets are indexed; with a cluster, other servers are asked through the adapter. */
@@ -102,12 +103,4 @@ export class RoomDirectory {
     socket.disconnect(true);
     return true;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

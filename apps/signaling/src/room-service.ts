@@ -2,12 +2,12 @@ import type { Ack, JoinRequest, JoinResult, PeerId, SignalRequest } from '@concl
 import type { Logger } from 'pino';
 import { RequestRejected } from './failure';
 import type { SignalingMetrics } from './metrics';
-import { newPeerId } from './peer-id';
+import { newPeerId as randomPeerId } from './peer-id';
 import type { EventRateLimiter } from './rate-limit';
 import type { ResumeTokens } from './resume-token';
 import type { RoomDirectory } from './room-directory';
 import { roomKey } from './room-keys';
-import type { RoomLock } from './room-lock';
+import { type RoomLock, RoomLockUnavailable } from './room-lock';
 import { hashSecret, type SecretHash, verifySecret } from './room-secret';
 import type { PeerRecord, SignalingIo, SignalingSocket } from './types';
 
@@ -36,6 +36,7 @@ export class RoomService {
     private readonly metrics: SignalingMetrics,
     private readonly limits: RoomServiceLimits,
     private readonly log: Logger,
+    private readonly newPeerId: () => PeerId = randomPeerId,
   ) {}
 
   async join(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
@@ -48,15 +49,27 @@ export class RoomService {
     const { room } = request;
     let resumed: PeerId | undefined;
     if (request.resume !== undefined) {
-      resumed = this.tokens.verify(room, request.resume);
-      if (resumed === undefined) {
-        throw new RequestRejected('invalid-resume', 'the resume token is not valid for this room');
+      const verdict = this.tokens.verify(room, request.resume);
+      if (!verdict.ok) {
+        throw new RequestRejected(
+          'invalid-resume',
+          verdict.reason === 'expired'
+            ? 'the resume token has expired'
+            : 'the resume token is not valid for this room',
+        );
       }
+      resumed = verdict.id;
     }
     this.#joining.add(socket);
     this.#joiningCount++;
     try {
       return await this.lock.withLock(room, () => this.#admit(socket, request, resumed));
+    } catch (error) {
+      if (error instanceof RoomLockUnavailable) {
+        this.log.warn({ room, err: error }, 'join refused: room lock unavailable');
+        throw new RequestRejected('unavailable', 'the server cannot reach Redis right now; retry shortly');
+      }
+      throw error;
     } finally {
       this.#joining.delete(socket);
       this.#joiningCount--;
@@ -87,7 +100,7 @@ export class RoomService {
     if (!socket.connected) {
       throw new RequestRejected('internal', 'the connection closed while joining');
     }
-    const peer: PeerRecord = { id: resumed ?? newPeerId(), room, secret };
+    const peer: PeerRecord = { id: resumed ?? this.newPeerId(), room, secret };
     this.directory.add(socket, peer);
     socket.to(roomKey(room)).emit('peer-joined', { id: peer.id });
     this.metrics.joins.inc();

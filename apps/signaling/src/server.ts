@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { limits } from '@conclave/protocol';
+import { limits, type PeerId, peerIdPattern } from '@conclave/protocol';
 import { Server } from 'socket.io';
 import { AddressCap } from './address-cap';
 import { clientAddress } from './client-address';
@@ -36,11 +36,23 @@ export interface SignalingServer {
   close(): Promise<void>;
 }
 
+/** Seams for tests only; a deployment never sets them. */
+export interface SignalingTestHooks {
+  /**
+   * Where new peer ids come from (default: 128 random bits). Tests use it to give newcomers ids lower than
+   * the sitting leader's. Every id it returns is checked against the protocol's pattern.
+   */
+  newPeerId?: () => PeerId;
+}
+
 /**
  * Starts a signaling server: Socket.IO with the Conclave protocol, `/healthz`, `/metrics` and the static
  * web app on one HTTP port. With `redisUrl`, rooms span every server sharing that Redis.
  */
-export async function startSignalingServer(input: SignalingServerInput = {}): Promise<SignalingServer> {
+export async function startSignalingServer(
+  input: SignalingServerInput = {},
+  testHooks: SignalingTestHooks = {},
+): Promise<SignalingServer> {
   const options = resolveOptions(input);
   const log = createLogger(options.logLevel);
   const startedAt = Date.now();
@@ -102,7 +114,11 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
   });
 
   const directory = new RoomDirectory(io, cluster !== undefined, options.clusterRequestTimeoutMs);
-  const tokens = new ResumeTokens(options.key ?? randomBytes(32));
+  const tokens = new ResumeTokens({
+    key: options.key ?? randomBytes(32),
+    previousKeys: options.previousKeys,
+    ttlSeconds: options.resumeTokenTtlSeconds,
+  });
   const rooms = new RoomService(
     io,
     directory,
@@ -122,6 +138,7 @@ export async function startSignalingServer(input: SignalingServerInput = {}): Pr
       ),
     },
     log,
+    testHooks.newPeerId && checkedIds(testHooks.newPeerId),
   );
   const limiter = new EventRateLimiter(options.rateLimit);
   const dispatcher = new Dispatcher(rooms, limiter, metrics, log);
@@ -205,4 +222,12 @@ function listen(http: HttpServer, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+function checkedIds(source: () => PeerId): () => PeerId {
+  return () => {
+    const id = source();
+    if (!peerIdPattern.test(id)) throw new Error(`test id source gave ${JSON.stringify(id)}, not a peer id`);
+    return id;
+  };
 }

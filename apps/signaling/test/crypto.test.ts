@@ -17,13 +17,16 @@ describe('newPeerId', () => {
 });
 
 describe('ResumeTokens', () => {
-  const tokens = new ResumeTokens('k'.repeat(32));
+  const tokens = new ResumeTokens({ key: 'k'.repeat(32) });
+  const rejected = (reason: string) => ({ ok: false, reason });
 
   it('verifies what it issued, for that room only', () => {
     fc.assert(
       fc.property(room, room, peerId, (issuedIn, presentedIn, id) => {
         const token = tokens.issue(issuedIn, id);
-        expect(tokens.verify(presentedIn, token)).toBe(issuedIn === presentedIn ? id : undefined);
+        expect(tokens.verify(presentedIn, token)).toEqual(
+          issuedIn === presentedIn ? { ok: true, id } : rejected('forged'),
+        );
       }),
     );
   });
@@ -40,20 +43,50 @@ describe('ResumeTokens', () => {
           const index = at % token.length;
           fc.pre(token[index] !== replacement);
           const forged = token.slice(0, index) + replacement + token.slice(index + 1);
-          expect(tokens.verify(name, forged)).toBeUndefined();
+          expect(tokens.verify(name, forged).ok).toBe(false);
         },
       ),
     );
   });
 
   it('rejects tokens of another key and arbitrary strings', () => {
-    const other = new ResumeTokens('o'.repeat(32));
+    const other = new ResumeTokens({ key: 'o'.repeat(32) });
     fc.assert(
       fc.property(room, peerId, fc.string({ maxLength: 300 }), (name, id, junk) => {
-        expect(tokens.verify(name, other.issue(name, id))).toBeUndefined();
-        expect(tokens.verify(name, junk)).toBeUndefined();
+        expect(tokens.verify(name, other.issue(name, id))).toEqual(rejected('forged'));
+        expect(tokens.verify(name, junk).ok).toBe(false);
       }),
     );
+  });
+
+  it('expires a token after its TTL, and refuses one issued too far in the future', () => {
+    let now = Date.UTC(2026, 11, 2);
+    const ttlSeconds = 3_600;
+    const clocked = new ResumeTokens({ key: 'k'.repeat(32), ttlSeconds, now: () => now });
+    const id = 'a'.repeat(32);
+    const token = clocked.issue('lobby', id);
+    now += ttlSeconds * 1000;
+    expect(clocked.verify('lobby', token)).toEqual({ ok: true, id });
+    now += 1000;
+    expect(clocked.verify('lobby', token)).toEqual(rejected('expired'));
+    // A server whose clock runs behind the issuer's by more than the allowed skew.
+    now = Date.UTC(2026, 11, 2) - 61_000;
+    expect(clocked.verify('lobby', token)).toEqual(rejected('expired'));
+    now = Date.UTC(2026, 11, 2) - 59_000;
+    expect(clocked.verify('lobby', token)).toEqual({ ok: true, id });
+  });
+
+  it('rotates keys: the old key still verifies while listed, signs nothing, and is dropped after', () => {
+    const oldKey = 'o'.repeat(32);
+    const newKey = 'n'.repeat(32);
+    const id = 'b'.repeat(32);
+    const before = new ResumeTokens({ key: oldKey }).issue('lobby', id);
+    const overlap = new ResumeTokens({ key: newKey, previousKeys: [oldKey] });
+    expect(overlap.verify('lobby', before)).toEqual({ ok: true, id });
+    const reissued = overlap.issue('lobby', id);
+    expect(new ResumeTokens({ key: newKey }).verify('lobby', reissued)).toEqual({ ok: true, id });
+    expect(new ResumeTokens({ key: oldKey }).verify('lobby', reissued)).toEqual(rejected('forged'));
+    expect(new ResumeTokens({ key: newKey }).verify('lobby', before)).toEqual(rejected('forged'));
   });
 });
 

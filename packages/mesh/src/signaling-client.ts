@@ -72,11 +72,11 @@ type ConclaveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * The Socket.IO side of a room: joins, relays link signals, and keeps the room across connection loss.
  *
  * Socket.IO reconnects by itself with jittered exponential backoff; after every reconnect the client rejoins
- * the same room with the resume token of its first join, so the server gives it the same id back and the mesh
+ * the same room with the resume token of its latest join, so the server gives it the same id back and the mesh
  * (which never depended on signaling once links are open) carries on. When the server itself disconnects the
  * client (graceful shutdown), Socket.IO does not reconnect on its own: the client waits what the `shutdown`
  * notice asked (or the backoff) and reconnects. A rejoin the server refuses for good (`invalid-resume`: the
- * server's key changed; `forbidden`) ends in status `closed` and {@link SignalingClient.onFatal}.
+ * server's key changed, or the token outlived its TTL; `forbidden`) ends in status `closed` and {@link SignalingClient.onFatal}.
  */
 export class SignalingClient {
   #status: SignalingStatus = 'connecting';

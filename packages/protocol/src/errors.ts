@@ -11,6 +11,7 @@ export const signalingErrorCodes = [
   'already-joined', // this socket is already in a room
   'not-joined', // the socket must join a room first
   'unknown-peer', // `to` is not a peer in the sender's room
+  'unavailable', // the server cannot reach what it shares with other servers (Redis); retry shortly
   'internal', // a bug on the server; details are in its log
 ] as const;
 

@@ -4,7 +4,10 @@ import { createServer } from 'node:net';
 /** A throwaway redis-server on a free port (no persistence). */
 export interface RedisProcess {
   url: string;
+  port: number;
   stop(): Promise<void>;
+  /** `kill -9`: no goodbye to clients, nothing flushed. */
+  kill(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -39,10 +42,10 @@ function awaitReady(child: ChildProcess): Promise<void> {
  * Starts `redis-server` (retrying on a port race). Returns undefined — after a loud warning — only when
  * it truly cannot start (not installed); the Redis tests are then skipped.
  */
-export async function startRedis(): Promise<RedisProcess | undefined> {
+export async function startRedis(options: { port?: number } = {}): Promise<RedisProcess | undefined> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -50,14 +53,17 @@ export async function startRedis(): Promise<RedisProcess | undefined> {
     );
     try {
       await awaitReady(child);
+      const end = (signal: NodeJS.Signals) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill(signal);
+        });
       return {
         url: `redis://127.0.0.1:${port}`,
-        stop: () =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
+        port,
+        stop: () => end('SIGTERM'),
+        kill: () => end('SIGKILL'),
       };
     } catch (error) {
       lastError = error;
