@@ -9,8 +9,8 @@ export const limits = {
   /** Engine.IO's maxHttpBufferSize: a frame larger than this closes the connection. */
   maxHttpBufferSize: 64 * 1024,
   /**
-   * Longest resume token, in both directions. The server issues `<32 hex id>.<base64url HMAC-SHA256>`,
-   * 76 characters; the margin leaves room for a longer MAC without a protocol change.
+   * Longest resume token, in both directions. The server issues `<32 hex id>.<issued, base36 s>.<base64url
+   * HMAC-SHA256>`, about 83 characters; the margin leaves room for a longer MAC without a protocol change.
    */
   resumeTokenMaxLength: 256,
   /** Longest error message a client accepts (the server truncates its own well below this). */
