@@ -120,6 +120,15 @@ for (const relation of ['higher', 'lower'] as const) {
           ? `the deaf tab became everyone's leader (the old one heard it and stepped down) under term ${safe.term}`
           : `all four follow ${safe.leaderId === before.leaderId ? 'the old' : 'a new'} leader under term ${safe.term}`,
     );
+    // The documented outcome for each id order (README, reliability): a deaf tab with a higher id leads
+    // itself under a stale term that nobody follows; one with a lower id wins the contest and everyone follows.
+    if (relation === 'higher')
+      expect(safe.deafLeads, 'the deaf tab leads itself, followed by nobody').toBe(true);
+    else
+      expect({ deafLeads: safe.deafLeads, leaderId: safe.leaderId }).toEqual({
+        deafLeads: false,
+        leaderId: deafId,
+      });
 
     await healAll(pages);
     const healed = await expectAllAgree(pages);
