@@ -48,10 +48,10 @@ export class EventRateLimiter {
     }
   }
 
-  /** Drops `key`'s counters (its socket is gone). */
+  /** Drops `key`'s counters (its socket is gone). Best effort: with Redis unreachable they expire anyway. */
   forget(key: string): void {
-    void this.#sustained.delete(key);
-    void this.#burst.delete(key);
+    this.#sustained.delete(key).catch(() => undefined);
+    this.#burst.delete(key).catch(() => undefined);
   }
 }
 
