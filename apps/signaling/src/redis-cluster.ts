@@ -2,6 +2,7 @@ import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { RedisRoomLock, type RoomLock } from './room-lock';
+import { reportSubscriptionFailures } from './subscription-guard';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -37,6 +38,9 @@ export async function connectRedisCluster(
   ] as const) {
     client.on('error', (error: unknown) => log.error({ err: error, role }, 'redis error'));
   }
+  reportSubscriptionFailures(sub, (error, command) =>
+    log.warn({ err: error, command }, 'redis subscription failed'),
+  );
   const connect = Promise.all([pub.connect(), sub.connect()]);
   let timer: NodeJS.Timeout | undefined;
   try {
