@@ -1,3 +1,4 @@
+import { compareIds } from '@conclave/election';
 import type { Page } from '@playwright/test';
 import { openTabs, roomUrl, uniqueRoom } from '../../support/tabs';
 import { expect, test } from '../../support/test';
@@ -91,7 +92,9 @@ async function followerWithId(pages: readonly Page[], relation: 'higher' | 'lowe
       (state) =>
         state !== undefined &&
         state.role === 'follower' &&
-        (relation === 'higher' ? state.selfId > agreement.leaderId : state.selfId < agreement.leaderId),
+        (relation === 'higher'
+          ? compareIds(state.selfId, agreement.leaderId) > 0
+          : compareIds(state.selfId, agreement.leaderId) < 0),
     );
     if (index >= 0) return { agreement, deaf: index };
     await pages[agreement.leaderIndex]!.evaluate(() => (window as ConclaveWindow).conclave?.yield());
