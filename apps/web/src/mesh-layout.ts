@@ -1,4 +1,4 @@
-import type { PeerInfo } from '@conclave/mesh';
+import { compareIds, type PeerInfo } from '@conclave/mesh';
 
 export interface MeshNode {
   readonly id: string;
@@ -26,7 +26,7 @@ export interface MeshLayout {
 }
 
 /**
- * Places this tab and its peers on a circle (ordered by id, so every tab draws the same picture) and
+ * Places this tab and its peers on a circle (in the election's id order, so every tab draws the same picture) and
  * draws an edge for every link this tab has and every link a peer reports. Links to ids this tab does not
  * know are left out.
  */
@@ -36,7 +36,7 @@ export function layoutMesh(
   leaderId: string | undefined,
   size: number,
 ): MeshLayout {
-  const ids = [...new Set([selfId, ...peers.map((peer) => peer.id)])].sort();
+  const ids = [...new Set([selfId, ...peers.map((peer) => peer.id)])].sort(compareIds);
   const center = size / 2;
   const radius = ids.length === 1 ? 0 : size * 0.36;
   const nodes = ids.map((id, index): MeshNode => {
@@ -58,7 +58,7 @@ export function layoutMesh(
   const edges = new Map<string, MeshEdge>();
   const add = (a: string, b: string, state: MeshEdge['state'], transport?: MeshEdge['transport']): void => {
     if (a === b || !known.has(a) || !known.has(b)) return;
-    const [from, to] = a < b ? [a, b] : [b, a];
+    const [from, to] = compareIds(a, b) < 0 ? [a, b] : [b, a];
     const key = `${from}|${to}`;
     if (edges.get(key)?.state === 'open') return;
     edges.set(key, {

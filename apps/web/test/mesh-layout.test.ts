@@ -96,4 +96,20 @@ describe('layoutMesh transports', () => {
     expect(transportOf('b', 'c')).toBe('local');
     expect(transportOf('b', 'd')).toBe('webrtc');
   });
+
+  it('places tabs around the circle in the election’s id order, also where it and UTF-16 order differ', () => {
+    // U+FF61 sorts after an astral character's surrogates in UTF-16, before it in code points (compareIds).
+    const astral = '\u{1F600}';
+    const { nodes, edges } = layoutMesh(
+      'a',
+      [
+        { id: astral, link: 'open', links: ['\uFF61'] },
+        { id: '\uFF61', link: 'open', links: [] },
+      ],
+      undefined,
+      300,
+    );
+    expect(nodes.map((node) => node.id)).toEqual(['a', '\uFF61', astral]);
+    expect(edges).toContainEqual({ from: '\uFF61', to: astral, state: 'open', transport: 'webrtc' });
+  });
 });

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+/** The order the election ranks ids by (lowest wins a contest); draw or sort peers with it to match. */
+export { compareIds } from '@conclave/election';
 export type { Listeners } from '@conclave/protocol';
 export { meshElectionAdapter } from './election-adapter';
 export { JoinRoomError, type JoinRoomErrorCode } from './errors';
