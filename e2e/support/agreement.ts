@@ -1,6 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { readTabs, type TabState } from './dashboard';
+import { type DashboardTab, readTabs, type TabState } from './dashboard';
 
 /** The leadership every tab agrees on. */
 export interface Agreement {
@@ -50,7 +49,7 @@ export function judge(
 
 /** Polls the tabs' dashboards until they agree on one leader (see {@link judge}); returns the agreement. */
 export async function expectOneLeader(
-  pages: readonly Page[],
+  pages: readonly DashboardTab[],
   options: JudgeOptions & { readonly timeout?: number } = {},
 ): Promise<Agreement> {
   let agreed: Agreement | undefined;
@@ -77,7 +76,7 @@ export async function expectOneLeader(
  * `expected`: another leader, another term, a second leader. Returns how many observations it made.
  */
 export async function expectLeadershipHolds(
-  pages: readonly Page[],
+  pages: readonly DashboardTab[],
   expected: Agreement,
   forMs: number,
 ): Promise<number> {

@@ -1,4 +1,10 @@
-import type { Page } from '@playwright/test';
+/**
+ * A tab whose page this suite can read: a Playwright page, or a page of another driver (a puppeteer page
+ * of Firefox) that evaluates a function without arguments the same way.
+ */
+export interface DashboardTab {
+  evaluate<R>(pageFunction: () => R | Promise<R>): Promise<R>;
+}
 
 /** What one tab's dashboard shows, read from its `data-testid` hooks. */
 export interface TabState {
@@ -14,7 +20,7 @@ export interface TabState {
 }
 
 /** Reads a tab's dashboard in one round trip; undefined until the tab has joined and rendered. */
-export async function readTab(page: Page): Promise<TabState | undefined> {
+export async function readTab(page: DashboardTab): Promise<TabState | undefined> {
   return page.evaluate(() => {
     const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? undefined;
     const selfId = text('self-id');
@@ -31,6 +37,6 @@ export async function readTab(page: Page): Promise<TabState | undefined> {
 }
 
 /** Reads every tab; a crashed or closed tab reads as undefined. */
-export async function readTabs(pages: readonly Page[]): Promise<(TabState | undefined)[]> {
+export async function readTabs(pages: readonly DashboardTab[]): Promise<(TabState | undefined)[]> {
   return Promise.all(pages.map((page) => readTab(page).catch(() => undefined)));
 }

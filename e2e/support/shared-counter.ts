@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
+import type { DashboardTab } from './dashboard';
 
 /** What a tab's shared counter card shows; `value`/`term` are undefined before the first value. */
 export interface CounterView {
@@ -17,7 +18,7 @@ export interface CounterLogEntry {
 }
 
 /** Reads a tab's shared counter card (`shared-counter`, `shared-term`). */
-export async function readCounter(page: Page): Promise<CounterView> {
+export async function readCounter(page: DashboardTab): Promise<CounterView> {
   return page.evaluate(() => {
     const number = (id: string) => {
       const text = document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
@@ -28,7 +29,7 @@ export async function readCounter(page: Page): Promise<CounterView> {
 }
 
 /** Every counter value the tab accepted, in order. */
-export async function readCounterLog(page: Page): Promise<CounterLogEntry[]> {
+export async function readCounterLog(page: DashboardTab): Promise<CounterLogEntry[]> {
   return page.evaluate(() => (window as { conclaveCounterLog?: CounterLogEntry[] }).conclaveCounterLog ?? []);
 }
 
@@ -54,7 +55,7 @@ export function countingFaults(log: readonly CounterLogEntry[]): string[] {
  * value shown then.
  */
 export async function expectCounterReaches(
-  pages: readonly Page[],
+  pages: readonly DashboardTab[],
   atLeast: number,
   term: number,
 ): Promise<number> {
