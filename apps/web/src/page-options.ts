@@ -13,6 +13,13 @@ export interface PageOptions {
    * (local, then WebRTC). joinRoom validates the list.
    */
   readonly transports: JoinRoomOptions['transports'];
+  /**
+   * `?ice=` a JSON array of RTCIceServer (STUN/TURN, with credentials), and `?iceTransportPolicy=relay` to link
+   * only through TURN: to try a TURN server, or reach a device no direct path leads to. joinRoom validates
+   * both; text that is not JSON is passed on as is, so joinRoom refuses it with its own message.
+   */
+  readonly iceServers?: JoinRoomOptions['iceServers'];
+  readonly iceTransportPolicy?: JoinRoomOptions['iceTransportPolicy'];
 }
 
 export const defaultRoom = 'lobby';
@@ -23,6 +30,8 @@ export function readPageOptions(search: string): PageOptions {
   const room = params.get('room');
   const secret = params.get('secret');
   const transports = params.get('transports');
+  const ice = params.get('ice');
+  const policy = params.get('iceTransportPolicy');
   return {
     room: room === null || room === '' ? defaultRoom : room,
     secret: secret === null || secret === '' ? undefined : secret,
@@ -31,7 +40,19 @@ export function readPageOptions(search: string): PageOptions {
       transports === null || transports === ''
         ? undefined
         : (transports.split(',') as unknown as JoinRoomOptions['transports']),
+    ...(ice === null || ice === '' ? {} : { iceServers: jsonOrText(ice) as JoinRoomOptions['iceServers'] }),
+    ...(policy === null || policy === ''
+      ? {}
+      : { iceTransportPolicy: policy as JoinRoomOptions['iceTransportPolicy'] }),
   };
+}
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** What `joinRoom` gets for these page options, against the signaling server at `origin`. */
@@ -42,5 +63,7 @@ export function joinOptions(options: PageOptions, origin: string): JoinRoomOptio
     ...(options.secret === undefined ? {} : { secret: options.secret }),
     ...(options.test ? { faults: true } : {}),
     ...(options.transports === undefined ? {} : { transports: options.transports }),
+    ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
+    ...(options.iceTransportPolicy === undefined ? {} : { iceTransportPolicy: options.iceTransportPolicy }),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPageOptions } from '../src/page-options';
+import { joinOptions, readPageOptions } from '../src/page-options';
 
 describe('readPageOptions', () => {
   it('defaults to the lobby, no secret, no test hooks', () => {
@@ -32,5 +32,19 @@ describe('readPageOptions', () => {
   it('reads transports as a comma-separated list (joinRoom validates it)', () => {
     expect(readPageOptions('?transports=webrtc').transports).toEqual(['webrtc']);
     expect(readPageOptions('?transports=local,webrtc').transports).toEqual(['local', 'webrtc']);
+  });
+
+  it('reads ICE servers as JSON and the transport policy, and hands both to joinRoom', () => {
+    const servers = [{ urls: 'turn:10.0.0.1:3478', username: 'u', credential: 'p' }];
+    const options = readPageOptions(
+      `?ice=${encodeURIComponent(JSON.stringify(servers))}&iceTransportPolicy=relay`,
+    );
+    expect(options).toMatchObject({ iceServers: servers, iceTransportPolicy: 'relay' });
+    expect(joinOptions(options, 'http://x')).toMatchObject({
+      iceServers: servers,
+      iceTransportPolicy: 'relay',
+    });
+    expect(readPageOptions('?ice=not-json').iceServers).toBe('not-json');
+    expect(joinOptions(readPageOptions(''), 'http://x')).not.toHaveProperty('iceServers');
   });
 });

@@ -25,6 +25,7 @@ const joinRoomOptionsSchema = z.object({
   room: roomNameSchema,
   secret: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.secretMaxLength))),
   iceServers: z.optional(z.array(iceServerSchema).check(z.maxLength(16))),
+  iceTransportPolicy: z.optional(z.enum(['all', 'relay'])),
   election: z.optional(z.record(z.string(), z.unknown())),
   timers: z.optional(z.enum(['worker', 'page'])),
   faults: z.optional(z.boolean()),
@@ -95,6 +96,7 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
 
   const createLink = simplePeerLinkFactory({
     iceServers: options.iceServers ?? [],
+    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     SimplePeer: options.SimplePeer,
     wrtc: options.wrtc,
   });

@@ -57,6 +57,8 @@ const DefaultSimplePeer = BundledSimplePeer as unknown as SimplePeerConstructor;
 export interface SimplePeerLinkOptions {
   /** STUN/TURN servers; `[]` means host candidates only (one machine or one LAN). */
   iceServers: RTCIceServer[];
+  /** `'relay'`: only candidates through the TURN servers in `iceServers` (default `'all'`). */
+  iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   /** Advanced: another simple-peer build (default: the `simple-peer-light` package). */
   SimplePeer?: SimplePeerConstructor | undefined;
   /** Advanced: WebRTC classes where the platform has none (Node tests). */
@@ -99,7 +101,7 @@ class SimplePeerLink implements Link {
       initiator,
       trickle: true,
       objectMode: true, // strings arrive as strings, not Buffers
-      config: { iceServers: options.iceServers },
+      config: { iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all' },
       ...(options.wrtc ? { wrtc: options.wrtc } : {}),
     });
     this.#peer.on('signal', (data: unknown) => {

@@ -18,6 +18,11 @@ export interface JoinRoomOptions {
   secret?: string;
   /** STUN/TURN servers for real deployments. Default: none (host candidates only: one machine or one LAN). */
   iceServers?: RTCIceServer[];
+  /**
+   * Which ICE candidates WebRTC links may use: `'all'` (default) or `'relay'`, only through the TURN servers in
+   * `iceServers` (hides this device's addresses from peers, and is how to check a TURN setup works).
+   */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Election timings; defaults are the browser defaults of `@conclave/election`. */
   election?: Partial<ElectionConfig>;
   /** Where election timers run: a dedicated Worker (default; not throttled in hidden tabs) or the page. */

@@ -239,6 +239,13 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     await expect(
       joinRoom({ signalingUrl: srv.url, room: 'ok', election: { leaderAliveThreshold: -1 } }),
     ).rejects.toMatchObject({ code: 'invalid-options' });
+    await expect(
+      joinRoom({
+        signalingUrl: srv.url,
+        room: 'ok',
+        iceTransportPolicy: 'turn-only' as RTCIceTransportPolicy,
+      }),
+    ).rejects.toMatchObject({ code: 'invalid-options' });
     await expect(joinRoom({ signalingUrl: srv.url, room: 'ok' })).rejects.toBeInstanceOf(JoinRoomError);
     await expect(joinRoom({ signalingUrl: srv.url, room: 'ok' })).rejects.toMatchObject({
       code: 'no-webrtc',

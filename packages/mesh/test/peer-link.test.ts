@@ -7,7 +7,7 @@ import { earlyDataLimit, type SimplePeerConstructor, simplePeerLinkFactory } fro
 class ScriptedPeer extends EventEmitter {
   static last: ScriptedPeer | undefined;
   bufferSize = 0;
-  constructor() {
+  constructor(readonly options: { config?: RTCConfiguration }) {
     super();
     ScriptedPeer.last = this;
   }
@@ -53,5 +53,28 @@ describe('simple-peer link: data that arrives before connect', () => {
     other.peer.emit('close');
     other.peer.emit('connect');
     expect(other.log).toEqual(['close:closed']);
+  });
+});
+
+describe('simple-peer link: ICE configuration', () => {
+  const make = (iceTransportPolicy?: RTCIceTransportPolicy) => {
+    const iceServers = [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }];
+    simplePeerLinkFactory({
+      iceServers,
+      iceTransportPolicy,
+      SimplePeer: ScriptedPeer as unknown as SimplePeerConstructor,
+    })('b'.repeat(32), true, { signal: () => {}, open: () => {}, data: () => {}, close: () => {} });
+    return ScriptedPeer.last!.options.config;
+  };
+
+  it('gives each RTCPeerConnection the servers and the relay-only policy asked for', () => {
+    expect(make('relay')).toEqual({
+      iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }],
+      iceTransportPolicy: 'relay',
+    });
+  });
+
+  it('uses every candidate when no policy is given', () => {
+    expect(make()?.iceTransportPolicy).toBe('all');
   });
 });
