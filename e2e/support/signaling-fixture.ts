@@ -12,11 +12,17 @@ export interface SignalingHandle {
   close(): Promise<void>;
 }
 
-/** Starts a server on a free port; restarts reuse the port and the resume-token key, so peers keep their ids. */
-export async function startSignaling(testHooks: SignalingTestHooks = {}): Promise<SignalingHandle> {
+/**
+ * Starts a server on a free port of `host` (default loopback; a test bridge's address for test hosts); restarts
+ * reuse the port and the resume-token key, so peers keep their ids.
+ */
+export async function startSignaling(
+  testHooks: SignalingTestHooks = {},
+  host = '127.0.0.1',
+): Promise<SignalingHandle> {
   const key = randomBytes(24).toString('hex');
   const start = (port: number) =>
-    startSignalingServer({ port, host: '127.0.0.1', staticDir: webDist, key, logLevel: 'warn' }, testHooks);
+    startSignalingServer({ port, host, staticDir: webDist, key, logLevel: 'warn' }, testHooks);
   let server: SignalingServer = await start(0);
   const { port, url } = server;
   return {
