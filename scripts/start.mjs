@@ -1,7 +1,7 @@
 // `npm start`: build the packages and the dashboard if missing or stale, then run the built signaling CLI
 // (`conclave-signaling`, what the package ships), which serves the dashboard, on one port. PORT and HOST
 // change where it listens (default 127.0.0.1:5173); every other setting of the CLI (see its --help) passes
-// through the environment.
+// through the environment, and flags after `npm start --` go to the CLI (`npm start -- --host 0.0.0.0`).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,24 +34,29 @@ function signalingKey() {
   return key;
 }
 
-const server = spawn(process.execPath, [join(repoRoot, 'apps/signaling/dist/cli.js')], {
-  cwd: repoRoot,
-  env: {
-    ...process.env,
-    PORT: process.env.PORT ?? '5173',
-    HOST: process.env.HOST ?? '127.0.0.1',
-    STATIC_DIR: webDist,
-    SIGNALING_KEY: signalingKey(),
+const server = spawn(
+  process.execPath,
+  [join(repoRoot, 'apps/signaling/dist/cli.js'), ...process.argv.slice(2)],
+  {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: process.env.PORT ?? '5173',
+      HOST: process.env.HOST ?? '127.0.0.1',
+      STATIC_DIR: webDist,
+      SIGNALING_KEY: signalingKey(),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
   },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+);
 
 // Pass the server's output through, and say what to do once it prints where it listens.
 createInterface({ input: server.stdout }).on('line', (line) => {
   console.log(line);
   const listening = /^Conclave signaling server: (\S+)/.exec(line);
   if (listening) {
-    const url = listening[1];
+    // A wildcard bind is reached from this machine through loopback (browsers refuse 0.0.0.0).
+    const url = listening[1].replace(/^http:\/\/(0\.0\.0\.0|\[::\])/, 'http://127.0.0.1');
     console.log(
       `\n  Conclave is running: open ${url} in several tabs (${url}/?room=NAME for another room).\n`,
     );

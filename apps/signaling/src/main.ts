@@ -3,6 +3,7 @@
 // Configuration from flags and environment (see config.ts / README).
 import packageJson from '../package.json' with { type: 'json' };
 import { readCliConfig, usage } from './config';
+import { lanHints } from './lan-urls';
 import { startSignalingServer } from './server';
 
 /** Exit if a graceful shutdown takes longer than the server's own bound plus this much. */
@@ -26,6 +27,13 @@ async function main(): Promise<void> {
   }
   const server = await startSignalingServer(config.options);
   console.log(`Conclave signaling server: ${server.url}`);
+  for (const line of lanHints(
+    config.options.host ?? '127.0.0.1',
+    server.port,
+    server.options.allowedOrigins,
+  )) {
+    console.log(line);
+  }
   if (config.options.staticDir === undefined) {
     console.log('No --static-dir (and no built dashboard beside the server): serving no static files.');
   }
