@@ -14,6 +14,18 @@ interface Tab extends DashboardTab {
   close(): Promise<void>;
 }
 
+/** In the page: the browser names its peer rows show, sorted, and how many rows show a round trip. */
+function peerRows(): { agents: string[]; rtts: number } {
+  const text = (id: string) =>
+    [...document.querySelectorAll(`[data-testid="${id}"]`)].map((node) => node.textContent ?? '');
+  return {
+    agents: text('peer-agent')
+      .map((agent) => agent.split(' ')[0] ?? '')
+      .sort(),
+    rtts: text('peer-rtt').filter((rtt) => /^\d+ ms$/.test(rtt)).length,
+  };
+}
+
 /** Counts each phase waits for: a few ticks show the counter runs under the new leader. */
 const ticksPerPhase = 3;
 
@@ -65,6 +77,10 @@ test('Chromium and Firefox tabs agree on one leader, and again each time the lea
   ]);
   let agreement = await expectOneLeader(tabs);
   expect(tabs[agreement.leaderIndex]!.browser, 'the first tab opened leads').toBe('chromium');
+  // Each peer row says what the peer runs on, as it reports it, and its link's round trip.
+  await expect
+    .poll(() => tabs[0]!.evaluate(peerRows), { message: 'peer rows of a Chromium tab' })
+    .toEqual({ agents: ['Chrome', 'Chrome', 'Firefox', 'Firefox', 'Firefox'], rtts: 5 });
 
   // Close the leader until a leader has closed in each browser; each time the rest (both browsers) agree.
   const closedIn = new Set<BrowserName>();

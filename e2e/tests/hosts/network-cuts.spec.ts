@@ -85,6 +85,9 @@ test('three hosts: the leader’s host is cut and the other two keep one leader 
     const pages = await openInOrder(url, contexts);
     const before = await expectOneLeader(pages);
     expect(before.leaderIndex, 'the first tab opened leads').toBe(0);
+    // Served on the bridge (a LAN address), the join panel offers that address and no loopback hint.
+    await expect(pages[1]!.getByTestId('join-url')).toContainText(network.bridgeAddress);
+    await expect(pages[1]!.getByTestId('join-loopback-hint')).toHaveCount(0);
 
     await network.hosts[0]!.cut();
     const [alone, others] = await expectSidesLead([[pages[0]!], [pages[1]!, pages[2]!]]);

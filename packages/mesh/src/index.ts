@@ -18,6 +18,7 @@ export type { LinkSignal, SimplePeerSignal } from './link-signal';
 export type { LocalCrashNotice, LocalTransportStats } from './local-transport';
 export { Mesh, type MeshOptions, type MeshPeer } from './mesh';
 export type { MeshStats } from './mesh-stats';
+export { describeAgent, maxAgentTextLength, type PeerAgent } from './peer-agent';
 export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
 export type * from './room-types';
 export type { SignalingStats, SignalingStatus } from './signaling-client';

@@ -3,6 +3,7 @@ import { limits, roomNameSchema } from '@conclave/protocol';
 import * as z from 'zod/mini';
 import { JoinRoomError } from './errors';
 import { createLocalTransport } from './local-setup';
+import { describeAgent } from './peer-agent';
 import { simplePeerLinkFactory, webRtcAvailable } from './peer-link';
 import { createRoom, type MeshRoom } from './room';
 import type { JoinRoomOptions, Room } from './room-types';
@@ -127,6 +128,7 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     election: options.election,
     faults: options.faults,
     sharedWork: options.sharedWork,
+    agent: describeAgent((globalThis as { navigator?: Parameters<typeof describeAgent>[0] }).navigator),
   });
   installPageHide(room);
   return room;

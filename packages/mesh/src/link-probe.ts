@@ -32,6 +32,11 @@ export class LinkProbe {
     return this.#probe !== undefined;
   }
 
+  /** The link's smoothed round trip, once measured. */
+  get rttMs(): number | undefined {
+    return this.#rtt.srttMs;
+  }
+
   /** How long a liveness probe started now would wait for its pong. */
   timeoutMs(): number {
     return this.#rtt.timeoutMs();

@@ -2,6 +2,7 @@ import type { Clock, PeerId } from '@conclave/election';
 import type { MeshTimings } from './limits';
 import type { LinkFactory, LinkState } from './link';
 import type { LinkSignal } from './link-signal';
+import type { PeerAgent } from './peer-agent';
 import type { Transport, TransportKind } from './transport';
 
 /** Options of a {@link Mesh}. */
@@ -18,6 +19,8 @@ export interface MeshOptions {
   readonly sendSignal: (to: PeerId, data: LinkSignal) => void;
   readonly clock: Clock;
   readonly timings?: Partial<MeshTimings> | undefined;
+  /** What this tab tells each peer it runs on (once per link); nothing when absent. */
+  readonly agent?: PeerAgent | undefined;
   /** Most peers this tab keeps links with (default {@link meshLimits.maxPeers}). */
   readonly maxPeers?: number | undefined;
 }
@@ -33,6 +36,10 @@ export interface MeshPeer {
   readonly links: readonly PeerId[];
   /** The transport of its current link, if any. */
   readonly transport: TransportKind | undefined;
+  /** What it says it runs on, if it said. */
+  readonly agent: PeerAgent | undefined;
+  /** The link's smoothed round trip in ms, once measured (every link at open; WebRTC ones every 5 s after). */
+  readonly rttMs: number | undefined;
 }
 
 /** Why a link went away, for the timeline: `bye`, `peer-left`, `replaced`, `timeout`, `left`, or the link's own reason. */

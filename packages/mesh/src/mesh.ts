@@ -125,6 +125,8 @@ export class Mesh {
       inRoom: entry.inRoom,
       links: entry.reported,
       transport: entry.link ? entry.transport?.kind : undefined,
+      agent: entry.agent,
+      rttMs: entry.link ? entry.shownRttMs : undefined,
     }));
   }
 
@@ -299,6 +301,11 @@ export class Mesh {
         entry.reported = Object.freeze([...new Set(message.peers)].sort(compareIds));
         this.onChange.emit();
         return;
+      case 'agent':
+        if (entry.agent !== undefined) return;
+        entry.agent = Object.freeze({ browser: message.browser, platform: message.platform });
+        this.onChange.emit();
+        return;
       case 'bye':
         entry.inRoom = false;
         this.#links.clearRetry(entry);
@@ -310,8 +317,18 @@ export class Mesh {
         return;
       case 'pong':
         entry.probe.pong(message.n);
+        this.#showRtt(entry);
         return;
     }
+  }
+
+  /** A room change when the link's round trip, in whole ms, is not the one shown. */
+  #showRtt(entry: PeerEntry): void {
+    const rtt = entry.probe.rttMs;
+    const shown = rtt === undefined ? undefined : Math.round(rtt);
+    if (shown === entry.shownRttMs) return;
+    entry.shownRttMs = shown;
+    this.onChange.emit();
   }
 
   // ---- liveness probe ----------------------------------------------------------------------------------
@@ -341,6 +358,8 @@ export class Mesh {
     this.#updateView();
     this.onLinkOpen.emit(entry.id);
     this.#sendText(entry.id, encodeEnvelope({ ch: 'links', peers: this.#view }));
+    const agent = this.#options.agent;
+    if (agent) this.#sendText(entry.id, encodeEnvelope({ ch: 'agent', ...agent }));
     entry.probe.ping();
     this.#scheduleReport();
     this.onChange.emit();

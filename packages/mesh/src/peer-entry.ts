@@ -4,6 +4,7 @@ import { type MeshTimings, meshLimits } from './limits';
 import type { Link } from './link';
 import { LinkProbe } from './link-probe';
 import type { SimplePeerSignal } from './link-signal';
+import type { PeerAgent } from './peer-agent';
 import type { Transport } from './transport';
 
 /** What the mesh's peer registry keeps about one peer: its current link, retries, negotiation and probe. */
@@ -34,6 +35,10 @@ export interface PeerEntry {
   /** Round-trip sampling and the liveness probe (after signaling said `peer-left`). */
   readonly probe: LinkProbe;
   reported: readonly PeerId[];
+  /** What the peer said it runs on (its first report is kept: a tab does not change browsers). */
+  agent: PeerAgent | undefined;
+  /** The smoothed round trip last shown, in whole ms (a change of it is a room change). */
+  shownRttMs: number | undefined;
   readonly inbound: TokenBucket;
   lastLinkRequestAt: number;
 }
@@ -63,6 +68,8 @@ export function newPeerEntry(
     opened: false,
     probe: new LinkProbe(clock, timings, sendPing),
     reported: Object.freeze([]),
+    agent: undefined,
+    shownRttMs: undefined,
     inbound: new TokenBucket(clock, meshLimits.inboundBurst, meshLimits.inboundPerSecond),
     lastLinkRequestAt: Number.NEGATIVE_INFINITY,
   };

@@ -4,6 +4,7 @@ import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { LinkState } from './link';
 import type { LocalTransportStats } from './local-transport';
 import type { MeshStats } from './mesh-stats';
+import type { PeerAgent } from './peer-agent';
 import type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
 import type { SignalingStats, SignalingStatus } from './signaling-client';
 import type { TransportKind } from './transport';
@@ -67,6 +68,10 @@ export interface PeerInfo {
   readonly fault?: 'cut' | 'deaf';
   /** The transport of its current link (`local` or `webrtc`); absent while it has none. */
   readonly transport?: TransportKind;
+  /** The browser and platform it says it runs on (validated, bounded; display only). */
+  readonly agent?: PeerAgent;
+  /** The link's smoothed round trip in ms, once measured (every link at open; WebRTC ones every 5 s after). */
+  readonly rttMs?: number;
 }
 
 /** A timeline entry: an election event, or a mesh event (link opened/closed, signaling lost/back). */

@@ -22,6 +22,7 @@ import type { LinkFactory } from './link';
 import { LocalTransport } from './local-transport';
 import { Mesh } from './mesh';
 import { withFaultDrops } from './mesh-stats';
+import type { PeerAgent } from './peer-agent';
 import type { FaultInjector, PeerInfo, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
 import type { JoinedRoom, SignalingClient, SignalingStatus } from './signaling-client';
 import { type Transport, webRtcTransport } from './transport';
@@ -56,6 +57,8 @@ export interface RoomParts {
   readonly election?: Partial<ElectionConfig> | undefined;
   readonly faults?: boolean | undefined;
   readonly timings?: Partial<MeshTimings> | undefined;
+  /** What this tab tells its peers it runs on (joinRoom: from `navigator`). */
+  readonly agent?: PeerAgent | undefined;
   /** Options of the room's leader work (`clock` is the room's own). Tests shorten `takeoverSyncMs`. */
   readonly sharedWork?: Omit<LeaderWorkOptions, 'clock'> | undefined;
 }
@@ -113,6 +116,7 @@ export class MeshRoom implements Room {
       sendSignal: (to, data) => this.#signaling.signal(to, data),
       clock: this.#clock,
       timings: parts.timings,
+      agent: parts.agent,
     });
     const mesh = this.#mesh;
     const signaling = this.#signaling;
@@ -159,6 +163,8 @@ export class MeshRoom implements Room {
         inRoom: peer.inRoom,
         ...(fault === undefined ? {} : { fault }),
         ...(peer.transport === undefined ? {} : { transport: peer.transport }),
+        ...(peer.agent === undefined ? {} : { agent: peer.agent }),
+        ...(peer.rttMs === undefined ? {} : { rttMs: peer.rttMs }),
       });
     });
     this.#snapshot = Object.freeze({

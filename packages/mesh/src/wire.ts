@@ -1,6 +1,7 @@
 import { peerIdSchema } from '@conclave/protocol';
 import * as z from 'zod/mini';
 import { meshLimits } from './limits';
+import { peerAgentSchema } from './peer-agent';
 
 /**
  * The data-channel envelope: every message between two tabs is one JSON object with a channel tag `ch`.
@@ -8,6 +9,7 @@ import { meshLimits } from './limits';
  * - `election`: a message of the election (validated again by `parseElectionMessage` before delivery);
  * - `app`: an application payload (RoomCore's `sendTo`/`broadcast`; the shared-work layer validates it);
  * - `links`: the peers the sender has an open link to (for the mesh picture);
+ * - `agent`: the sender's browser and platform, once per link (display only; see `peer-agent.ts`);
  * - `bye`: the sender is leaving: close the link now instead of waiting for the channel to time out;
  * - `ping`/`pong`: a liveness probe (sent when signaling says the peer left, to tell a crash from a peer
  *   that merely lost its signaling connection).
@@ -16,6 +18,7 @@ export type Envelope =
   | { readonly ch: 'election'; readonly msg: unknown }
   | { readonly ch: 'app'; readonly payload: unknown }
   | { readonly ch: 'links'; readonly peers: readonly string[] }
+  | { readonly ch: 'agent'; readonly browser: string; readonly platform: string }
   | { readonly ch: 'bye' }
   | { readonly ch: 'ping'; readonly n: number }
   | { readonly ch: 'pong'; readonly n: number };
@@ -42,6 +45,7 @@ export const envelopeSchema = z.discriminatedUnion('ch', [
     ch: z.literal('links'),
     peers: z.array(peerIdSchema).check(z.maxLength(meshLimits.maxPeers)),
   }),
+  z.strictObject({ ch: z.literal('agent'), ...peerAgentSchema.shape }),
   z.strictObject({ ch: z.literal('bye') }),
   z.strictObject({ ch: z.literal('ping'), n: probeNumber }),
   z.strictObject({ ch: z.literal('pong'), n: probeNumber }),

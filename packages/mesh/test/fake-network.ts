@@ -5,6 +5,7 @@ import { withFaults } from '../src/faulty-transport';
 import type { Link, LinkCallbacks, LinkFactory, LinkState } from '../src/link';
 import type { SimplePeerSignal } from '../src/link-signal';
 import { Mesh } from '../src/mesh';
+import type { PeerAgent } from '../src/peer-agent';
 import { webRtcTransport } from '../src/transport';
 
 /**
@@ -35,7 +36,10 @@ export class FakeNetwork {
   }
 
   /** Adds a tab: creates its mesh and tells it and the others (as the server's join ack and peer-joined do). */
-  join(id: PeerId = this.newId(), options: { faults?: boolean; maxPeers?: number } = {}): Mesh {
+  join(
+    id: PeerId = this.newId(),
+    options: { faults?: boolean; maxPeers?: number; agent?: PeerAgent } = {},
+  ): Mesh {
     const others = [...this.meshes.keys()].filter((peer) => !this.#crashed.has(peer));
     const faults = options.faults ? new FaultTable(64) : undefined;
     const webrtc = webRtcTransport(this.linkFactory(id));
@@ -45,6 +49,7 @@ export class FakeNetwork {
       sendSignal: (to, data) => this.#relay(id, to, data),
       clock: this.clock,
       maxPeers: options.maxPeers,
+      agent: options.agent,
     });
     this.meshes.set(id, mesh);
     if (faults) this.faults.set(id, faults);

@@ -5,7 +5,10 @@ export interface PeerListProps {
   readonly snapshot: RoomSnapshot;
 }
 
-/** The other tabs this tab knows of, with the state of the link to each. */
+/**
+ * The other tabs this tab knows of: the state and transport of the link to each, what each says it runs on
+ * (text only: React escapes it, and the mesh accepted only short printable ASCII) and the link's round trip.
+ */
 export function PeerList({ snapshot }: PeerListProps) {
   return (
     <section className="card peers" aria-label="Peers">
@@ -34,6 +37,20 @@ export function PeerList({ snapshot }: PeerListProps) {
                 </span>
               )}
               {peer.id === snapshot.leaderId && <span className="tag tag-leader">leader</span>}
+              {peer.agent !== undefined && (
+                <span className="muted peer-agent" data-testid="peer-agent" title="As the peer reports it">
+                  {peer.agent.browser} · {peer.agent.platform}
+                </span>
+              )}
+              {peer.rttMs !== undefined && (
+                <span
+                  className="muted peer-rtt"
+                  data-testid="peer-rtt"
+                  title="Smoothed round trip of the link"
+                >
+                  {peer.rttMs} ms
+                </span>
+              )}
               {peer.inRoom === false && (
                 <span className="tag tag-warn" title="Linked, but no longer on the signaling server">
                   off signaling

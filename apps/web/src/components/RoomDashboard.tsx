@@ -1,9 +1,11 @@
 import type { Room } from '@conclave/mesh';
 import { useRoom } from '@conclave/react';
+import { readPageOptions } from '../page-options';
 import { openLinkCount, roomStatus } from '../room-status';
 import { useRoomSnapshot } from '../use-room-snapshot';
 import { Controls } from './Controls';
 import { ElectionCard } from './ElectionCard';
+import { JoinFromDevice } from './JoinFromDevice';
 import { MeshGraph } from './MeshGraph';
 import { PeerList } from './PeerList';
 import { SharedCounter } from './SharedCounter';
@@ -38,6 +40,11 @@ export function RoomDashboard({ room, leaving }: RoomDashboardProps) {
         <div className="column">
           <MeshGraph snapshot={snapshot} />
           <SharedCounter room={room} />
+          <JoinFromDevice
+            room={room.name}
+            hasSecret={readPageOptions(window.location.search).secret !== undefined}
+            origin={window.location.origin}
+          />
         </div>
         <div className="column">
           <Timeline events={snapshot.events} />
