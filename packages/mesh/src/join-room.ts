@@ -3,9 +3,10 @@ import { limits, roomNameSchema } from '@conclave/protocol';
 import * as z from 'zod/mini';
 import { JoinRoomError } from './errors';
 import { createLocalTransport } from './local-setup';
+import { installPageLifecycle } from './page-lifecycle';
 import { describeAgent } from './peer-agent';
 import { simplePeerLinkFactory, webRtcAvailable } from './peer-link';
-import { createRoom, type MeshRoom } from './room';
+import { createRoom } from './room';
 import type { JoinRoomOptions, Room } from './room-types';
 import { SignalingClient } from './signaling-client';
 import { parseTransports, type Transport, webRtcTransport } from './transport';
@@ -47,8 +48,9 @@ const defaultJoinTimeoutMs = 10_000;
  * channels and starts the election. Resolves once the server admitted this tab (links open and the leader is
  * found right after: watch {@link Room.subscribe}).
  *
- * Also installs a `pagehide` listener that leaves gracefully when the tab closes or navigates away, so a
- * leaving leader hands over at once and its peers drop its links in milliseconds instead of 15 s.
+ * Also ties the room to the page's lifecycle (`page-lifecycle.ts`): on `pagehide` (close, navigation, the
+ * back-forward cache) it leaves at once, so a leaving leader hands over and its peers drop its links in
+ * milliseconds instead of 15 s; on `freeze` a leader hands over before the browser stops the page.
  *
  * @example
  * const room = await joinRoom({ signalingUrl: location.origin, room: 'lobby' });
@@ -130,20 +132,10 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     sharedWork: options.sharedWork,
     agent: describeAgent((globalThis as { navigator?: Parameters<typeof describeAgent>[0] }).navigator),
   });
-  installPageHide(room);
+  const page = globalThis as { addEventListener?: unknown; document?: EventTarget };
+  installPageLifecycle(room, {
+    window: typeof page.addEventListener === 'function' ? (globalThis as unknown as EventTarget) : undefined,
+    document: page.document,
+  });
   return room;
-}
-
-/** Leaves the room when the page is hidden for good (tab closed, navigation); uninstalled when the room is left. */
-function installPageHide(room: MeshRoom): void {
-  const page = globalThis as {
-    addEventListener?: (type: string, listener: () => void) => void;
-    removeEventListener?: (type: string, listener: () => void) => void;
-  };
-  const add = page.addEventListener?.bind(page);
-  const remove = page.removeEventListener?.bind(page);
-  if (!add || !remove) return;
-  const onPageHide = () => room.leaveNow();
-  add('pagehide', onPageHide);
-  room.onLeft(() => remove('pagehide', onPageHide));
 }

@@ -1,0 +1,44 @@
+/** What the page lifecycle acts on: a joined room's graceful exits. */
+export interface LifecycleRoom {
+  /** Leaves at once, synchronously (the abdication and `bye`s are queued before the links go). */
+  leaveNow(): void;
+  /** Hands leadership over if this tab leads (no-op otherwise). */
+  yield(): void;
+  /** Registers work to undo when the room is left. */
+  onLeft(cleanup: () => void): void;
+}
+
+/** The event targets used: `window` (pagehide) and `document` (freeze). Absent outside a browser. */
+export interface LifecycleTargets {
+  readonly window?: EventTarget | undefined;
+  readonly document?: EventTarget | undefined;
+}
+
+/**
+ * Ties a room to the page's lifecycle (https://developer.chrome.com/docs/web-platform/page-lifecycle-api):
+ *
+ * - `pagehide` (the tab closes, navigates away, or goes into the back-forward cache): leave at once, so a
+ *   leader hands over in milliseconds instead of its peers waiting out its heartbeats, and a cached page
+ *   holds no links, lock or socket that would keep it out of the cache or answer for it while it sleeps;
+ * - `freeze` (the browser is about to stop the page's tasks: a long-hidden tab, or a tab discarded to save
+ *   memory): a leader hands over first, so the room never follows a tab that cannot act; its leader tasks
+ *   abort with the leadership. A frozen follower needs nothing: on `resume` its late timers run under the
+ *   election's stall grace, and any leadership it hears then has been fenced by term.
+ *
+ * Returns the uninstaller (also run when the room is left).
+ */
+export function installPageLifecycle(room: LifecycleRoom, targets: LifecycleTargets): () => void {
+  const onPageHide = () => room.leaveNow();
+  const onFreeze = () => room.yield();
+  targets.window?.addEventListener('pagehide', onPageHide);
+  targets.document?.addEventListener('freeze', onFreeze);
+  let installed = true;
+  const uninstall = () => {
+    if (!installed) return;
+    installed = false;
+    targets.window?.removeEventListener('pagehide', onPageHide);
+    targets.document?.removeEventListener('freeze', onFreeze);
+  };
+  room.onLeft(uninstall);
+  return uninstall;
+}
