@@ -3,7 +3,7 @@ import { limits, roomNameSchema } from '@conclave/protocol';
 import * as z from 'zod/mini';
 import { JoinRoomError } from './errors';
 import { createLocalTransport } from './local-setup';
-import { installPageLifecycle } from './page-lifecycle';
+import { installPageLifecycle, type ListenerTarget } from './page-lifecycle';
 import { describeAgent } from './peer-agent';
 import { simplePeerLinkFactory, webRtcAvailable } from './peer-link';
 import { createRoom } from './room';
@@ -132,10 +132,21 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     sharedWork: options.sharedWork,
     agent: describeAgent((globalThis as { navigator?: Parameters<typeof describeAgent>[0] }).navigator),
   });
-  const page = globalThis as { addEventListener?: unknown; document?: EventTarget };
   installPageLifecycle(room, {
-    window: typeof page.addEventListener === 'function' ? (globalThis as unknown as EventTarget) : undefined,
-    document: page.document,
+    window: boundListeners(globalThis),
+    document: boundListeners(globalThis.document),
   });
   return room;
+}
+
+/**
+ * The page's listener methods, bound now (a test's stand-in may be gone by the time the room is left);
+ * undefined outside a browser.
+ */
+function boundListeners(target: unknown): ListenerTarget | undefined {
+  const candidate = target as Partial<ListenerTarget> | undefined;
+  const add = candidate?.addEventListener;
+  const remove = candidate?.removeEventListener;
+  if (typeof add !== 'function' || typeof remove !== 'function') return undefined;
+  return { addEventListener: add.bind(candidate), removeEventListener: remove.bind(candidate) };
 }

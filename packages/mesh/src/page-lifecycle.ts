@@ -8,10 +8,16 @@ export interface LifecycleRoom {
   onLeft(cleanup: () => void): void;
 }
 
+/** Where lifecycle listeners go (an EventTarget, or its two methods bound at install time). */
+export interface ListenerTarget {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+}
+
 /** The event targets used: `window` (pagehide) and `document` (freeze). Absent outside a browser. */
 export interface LifecycleTargets {
-  readonly window?: EventTarget | undefined;
-  readonly document?: EventTarget | undefined;
+  readonly window?: ListenerTarget | undefined;
+  readonly document?: ListenerTarget | undefined;
 }
 
 /**
