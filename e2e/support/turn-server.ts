@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 /** Debian's coturn, or `TURNSERVER_PATH`; undefined when neither is there. */
 export function turnServerPath(): string | undefined {
@@ -17,15 +18,6 @@ export interface TurnServer {
   readonly iceServer: { urls: string; username: string; credential: string };
   /** Stops it and waits for the process to end. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 /** Resolves once something accepts TCP connections on the port (coturn listens on TCP and UDP alike). */

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot, webDist } from '../../../../scripts/web-build.mjs';
+import { freePort } from '../../../support/free-port';
 
 /** The signaling CLI (apps/signaling/src/main.ts), run with tsx as `npm start` would. */
 const cli = join(repoRoot, 'apps/signaling/src/main.ts');
@@ -92,19 +92,6 @@ function launch(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`signaling server exited (${code ?? signal}) before listening:\n${output}`));
-    });
-  });
-}
-
-/** A TCP port nothing listens on right now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }
