@@ -4,6 +4,12 @@ import type { ConclaveWindow } from './room-probe';
 /**
  * Partitions the tabs: every tab cuts every tab outside its own group (`groups` are lists of indexes into
  * `pages` and must cover each tab once). Links stay up; only the election's view and traffic are cut.
+ *
+ * A real split happens at one instant, but the tabs apply faults one after another. If some tabs cut
+ * before the rest, a side can elect and its declaration can still reach the other side through a tab that
+ * has not cut yet (the sitting leader then hears a rival and its term rises). So the split comes in two
+ * steps: first every tab goes deaf to the other side (nothing crosses any more, views unchanged), then every
+ * tab cuts it (the views shrink and the sides elect).
  */
 export async function partition(
   pages: readonly Page[],
@@ -14,12 +20,20 @@ export async function partition(
   if (covered.length !== pages.length || covered.some((index, i) => index !== i)) {
     throw new Error(`groups ${JSON.stringify(groups)} must cover tabs 0..${pages.length - 1} once`);
   }
+  const outsideOf = (group: readonly number[]) => ids.filter((_, index) => !group.includes(index));
   await Promise.all(
-    groups.flatMap((group) => {
-      const outside = ids.filter((_, index) => !group.includes(index));
-      return group.map((index) => cut(pages[index]!, outside));
-    }),
+    groups.flatMap((group) => group.map((index) => deafToAll(pages[index]!, outsideOf(group)))),
   );
+  await Promise.all(groups.flatMap((group) => group.map((index) => cut(pages[index]!, outsideOf(group)))));
+}
+
+/** This tab drops everything that arrives from each of `peers`, keeping them in its view. */
+async function deafToAll(page: Page, peers: readonly string[]): Promise<void> {
+  await page.evaluate((peers) => {
+    const injector = (window as ConclaveWindow).conclave?.faults;
+    if (injector === undefined) throw new Error('no fault injector: open the page with ?test=1');
+    for (const peer of peers) injector.deafTo(peer);
+  }, peers);
 }
 
 /** This tab cuts each of `peers` (both directions, from its side). */
