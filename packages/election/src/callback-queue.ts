@@ -12,7 +12,12 @@ export class CallbackQueue {
   constructor(private readonly clock: Clock) {}
 
   run(task: () => void): void {
-    this.tasks.push(task);
+    this.runAll([task]);
+  }
+
+  /** Queues all of `tasks` before running any, so that what they cause runs after all of them. */
+  runAll(tasks: readonly (() => void)[]): void {
+    this.tasks.push(...tasks);
     if (this.draining) return;
     this.draining = true;
     try {

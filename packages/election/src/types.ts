@@ -1,4 +1,4 @@
-/** Public types of the election. The algorithm lives in `election.ts`; IO is the caller's (see {@link ElectionAdapter}). */
+/** Public types of the election. The algorithm lives in `core/` (a pure step function, see `core/step.ts`); `election.ts` drives it; IO is the caller's (see {@link ElectionAdapter}). */
 
 /** A peer's id. Ids compare like Fabric's `bytes.Compare` on their UTF-8 bytes: the lowest id wins a contest. */
 export type PeerId = string;
