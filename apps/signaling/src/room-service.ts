@@ -27,6 +27,7 @@ export class RoomService {
   /** Sockets with a join in flight: a second join is `already-joined`, and they hold a peer slot. */
   readonly #joining = new WeakSet<SignalingSocket>();
   #joiningCount = 0;
+  #shuttingDown = false;
 
   constructor(
     private readonly io: SignalingIo,
@@ -147,15 +148,25 @@ export class RoomService {
     return { ok: true };
   }
 
-  /** A closed connection leaves its room. */
+  /**
+   * A closed connection leaves its room. While this server shuts down, its members are not told: the server
+   * is closing every connection, not the peers leaving, and they resume their ids on the next server. Told,
+   * each would take its peers for gone one by one and probe every link at once, dropping any that a busy
+   * tab does not answer in time.
+   */
   disconnected(socket: SignalingSocket): void {
-    this.#depart(socket);
+    this.#depart(socket, !this.#shuttingDown);
   }
 
-  #depart(socket: SignalingSocket): boolean {
+  /** From now on, closed connections leave their rooms silently (see {@link disconnected}). */
+  shuttingDown(): void {
+    this.#shuttingDown = true;
+  }
+
+  #depart(socket: SignalingSocket, announce = true): boolean {
     const peer = this.directory.remove(socket);
     if (!peer) return false;
-    this.io.to(roomKey(peer.room)).emit('peer-left', { id: peer.id });
+    if (announce) this.io.to(roomKey(peer.room)).emit('peer-left', { id: peer.id });
     this.log.debug({ room: peer.room, peer: peer.id }, 'left');
     return true;
   }

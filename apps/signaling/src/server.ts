@@ -183,6 +183,7 @@ export async function startSignalingServer(
 
   const shutdown = async (): Promise<void> => {
     log.info('shutting down');
+    rooms.shuttingDown();
     await closeGracefully({
       io,
       connections,

@@ -23,6 +23,29 @@ describe('close()', () => {
     await expect(server.close()).resolves.toBeUndefined();
   });
 
+  it('does not tell a room its members left when it is the server closing their connections', async () => {
+    const server = await startServer({ reconnectAfterMs: 500 });
+    const members = [
+      await peerIn(server.url, 'lobby'),
+      await peerIn(server.url, 'lobby'),
+      await peerIn(server.url, 'lobby'),
+    ];
+    const heard: string[] = [];
+    for (const member of members) member.client.on('peer-left', ({ id }) => heard.push(id));
+    const disconnected = members.map(
+      ({ client }) => new Promise((resolve) => client.once('disconnect', resolve)),
+    );
+    // A leave before the shutdown is still announced, so the listeners above do hear peer-left.
+    const leaver = await peerIn(server.url, 'lobby');
+    const announced = members.map(({ client }) => nextEvent(client, 'peer-left'));
+    leaver.client.disconnect();
+    expect(await Promise.all(announced)).toEqual(members.map(() => ({ id: leaver.id })));
+    heard.length = 0;
+    await server.close();
+    await Promise.all(disconnected);
+    expect(heard).toEqual([]);
+  });
+
   it('finishes within shutdownTimeoutMs even when a connection hangs mid-request', async () => {
     const server = await startServer({ shutdownTimeoutMs: 200 });
     const hanging = connectTcp(server.port, '127.0.0.1');
