@@ -27,7 +27,6 @@ export class RoomService {
   /** Sockets with a join in flight: a second join is `already-joined`, and they hold a peer slot. */
   readonly #joining = new WeakSet<SignalingSocket>();
   #joiningCount = 0;
-  #shuttingDown = false;
 
   constructor(
     private readonly io: SignalingIo,
@@ -148,25 +147,27 @@ export class RoomService {
     return { ok: true };
   }
 
-  /**
-   * A closed connection leaves its room. While this server shuts down, its members are not told: the server
-   * is closing every connection, not the peers leaving, and they resume their ids on the next server. Told,
-   * each would take its peers for gone one by one and probe every link at once, dropping any that a busy
-   * tab does not answer in time.
-   */
+  /** A closed connection leaves its room. */
   disconnected(socket: SignalingSocket): void {
-    this.#depart(socket, !this.#shuttingDown);
+    this.#depart(socket);
   }
 
-  /** From now on, closed connections leave their rooms silently (see {@link disconnected}). */
+  /**
+   * This server is about to close every connection: its own clients stop hearing room broadcasts first. The
+   * server is closing their connections, not their peers leaving, and they resume their ids on the next
+   * server; told `peer-left` for each other one by one, each would probe every link at once and drop any
+   * that a busy tab does not answer in time. Members on other servers are still told (and probe, as for any
+   * peer that lost its signaling connection).
+   */
   shuttingDown(): void {
-    this.#shuttingDown = true;
+    for (const socket of this.io.of('/').sockets.values())
+      for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
   }
 
-  #depart(socket: SignalingSocket, announce = true): boolean {
+  #depart(socket: SignalingSocket): boolean {
     const peer = this.directory.remove(socket);
     if (!peer) return false;
-    if (announce) this.io.to(roomKey(peer.room)).emit('peer-left', { id: peer.id });
+    this.io.to(roomKey(peer.room)).emit('peer-left', { id: peer.id });
     this.log.debug({ room: peer.room, peer: peer.id }, 'left');
     return true;
   }
