@@ -99,8 +99,8 @@ class ElectionDriver implements Election {
     return () => this.listeners.delete(listener);
   }
 
-  yield(): void {
-    this.step({ type: 'yield' });
+  yield(successor?: PeerId): void {
+    this.step(successor === undefined ? { type: 'yield' } : { type: 'yield', successor });
   }
 
   stop(): void {

@@ -14,6 +14,14 @@ export {
   resolveConfig,
 } from './config';
 export { createElection } from './election';
+export {
+  decidePreference,
+  defaultHiddenLeaderMs,
+  type PreferenceDecision,
+  type VisibilityFacts,
+  type VisibilitySource,
+  VisibleLeaderPreference,
+} from './leader-preference';
 export { compareLeadership, type LeadershipRef } from './leadership';
 export {
   type AbdicationMessage,

@@ -2,7 +2,6 @@ import type { Clock } from './types';
 
 interface Slot {
   readonly handle: unknown;
-  readonly dueAt: number;
 }
 
 /**
@@ -18,7 +17,6 @@ export class Timers<Name extends string> {
     this.clear(name);
     const delay = Math.max(0, delayMs);
     const slot: Slot = {
-      dueAt: this.clock.now() + delay,
       handle: this.clock.setTimeout(() => {
         if (this.slots.get(name) !== slot) return;
         this.slots.delete(name);
@@ -26,11 +24,6 @@ export class Timers<Name extends string> {
       }, delay),
     };
     this.slots.set(name, slot);
-  }
-
-  /** When the named timer fires, or undefined if it is not set. */
-  dueAt(name: Name): number | undefined {
-    return this.slots.get(name)?.dueAt;
   }
 
   has(name: Name): boolean {

@@ -134,8 +134,12 @@ export interface Election {
   /** The leader this peer follows (itself when leading), or undefined while unknown. */
   leaderId(): PeerId | undefined;
   state(): ElectionState;
-  /** Step aside for 6 × leaderAliveThreshold or until another leader appears. Calls back `false` synchronously. */
-  yield(): void;
+  /**
+   * Step aside for 6 × leaderAliveThreshold or until another leader appears. Calls back `false` synchronously.
+   * The abdication names `successor` when given, in the view and not gone silent (an application's choice,
+   * e.g. a visible tab), else the lowest id in the view; followers adopt whichever is named.
+   */
+  yield(successor?: PeerId): void;
   /** Stop for good: hand over (if leading), gossip nothing more, release every timer and subscription. */
   stop(): void;
   /** Subscribe to the timeline; returns the unsubscribe function. */

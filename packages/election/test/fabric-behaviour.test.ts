@@ -103,6 +103,29 @@ describe.each(Object.entries(configs))('Fabric behaviour with %s defaults', (_na
     expect(p01.leaderId()).toBe('p02');
   });
 
+  it('a leader yielding to a named successor hands over to it, not to the lowest id, and it keeps the role', () => {
+    const c = cluster(6);
+    c.startAll(ids(4));
+    c.runUntilConverged(config.startupGracePeriod + 3 * config.leaderElectionDuration);
+    c.election('p01').yield('p03');
+    expect(c.election('p01').leaderId()).toBe('p03');
+    expect(c.runUntilConverged(3 * t)).toBeDefined();
+    expect(c.leaders()).toEqual(['p03']);
+    // p02 has the lower id but does not contest a sitting leader.
+    c.run(7 * t);
+    expect(c.leaders()).toEqual(['p03']);
+    for (const id of ids(4)) expect(c.election(id).leaderId()).toBe('p03');
+  });
+
+  it('a named successor outside the view is ignored: the lowest id succeeds', () => {
+    const c = cluster(7);
+    c.startAll(ids(3));
+    c.runUntilConverged(config.startupGracePeriod + 3 * config.leaderElectionDuration);
+    c.election('p01').yield('p99');
+    expect(c.runUntilConverged(3 * t)).toBeDefined();
+    expect(c.leaders()).toEqual(['p02']);
+  });
+
   it('a second yield() does nothing, and a follower cannot yield', () => {
     const c = cluster(5);
     c.startAll(ids(3));

@@ -28,8 +28,11 @@ export type ElectionInput =
   | { readonly type: 'timer'; readonly name: TimerName }
   /** The view changed. */
   | { readonly type: 'view-changed' }
-  /** The application asks the leader to step aside (Fabric's Yield). */
-  | { readonly type: 'yield' }
+  /**
+   * The application asks the leader to step aside (Fabric's Yield), optionally to a successor of its choice
+   * (used when it is in the view and not gone silent; otherwise the lowest id is named, as always).
+   */
+  | { readonly type: 'yield'; readonly successor?: PeerId }
   /** Stop for good (Fabric's Stop). */
   | { readonly type: 'stop' };
 

@@ -76,9 +76,16 @@ export function answer(c: Core, peer: PeerId): void {
   }
 }
 
-/** Abdication: gossip that we stop leading, naming a successor (the lowest usable id) and its term. */
-export function abdicate(c: Core): AbdicationMessage {
-  const successor = handover.agreedSuccessor(c.env.view.peers(), c.s.silent);
+/**
+ * Abdication: gossip that we stop leading, naming a successor and its term: `preferred` when it is in the
+ * view and has not gone silent, else the lowest usable id.
+ */
+export function abdicate(c: Core, preferred?: PeerId): AbdicationMessage {
+  const { view } = c.env;
+  const successor =
+    preferred !== undefined && preferred !== c.self && view.has(preferred) && !c.s.silent.has(preferred)
+      ? preferred
+      : handover.agreedSuccessor(view.peers(), c.s.silent);
   const abdication = handover.abdication(c.self, c.s.term, successor, c.s.known);
   gossip(c, abdication);
   c.s.counters.abdicationsSent++;

@@ -124,7 +124,7 @@ function dispatch(c: Core, input: ElectionInput): void {
       else viewChanged(c);
       return;
     case 'yield':
-      yieldLeadership(c);
+      yieldLeadership(c, input.successor);
       return;
     case 'stop':
       stopElection(c);
@@ -145,12 +145,12 @@ const onTimer: Readonly<Record<TimerName, (c: Core) => void>> = {
   yield: (c) => yieldOver(c),
 };
 
-/** Fabric's Yield: only a leader that is not already yielding steps aside. */
-function yieldLeadership(c: Core): void {
+/** Fabric's Yield: only a leader that is not already yielding steps aside (here, to `successor` if usable). */
+function yieldLeadership(c: Core, successor?: PeerId): void {
   const { s } = c;
   if (!s.leading || s.yielding) return;
   s.yielding = true;
-  const abdication = abdicate(c);
+  const abdication = abdicate(c, successor);
   s.leading = false;
   s.leader = undefined;
   clearTimers(c, 'heartbeat');
@@ -162,10 +162,10 @@ function yieldLeadership(c: Core): void {
   // Abdication in one hop, for the yielder too: it follows the successor it named, under the term it named,
   // as its followers do, instead of waiting for the successor's declaration (which confirms it and ends the
   // yield).
-  const { successor, successorTerm } = abdication;
-  if (successor !== undefined && successorTerm !== undefined) {
+  const named = abdication.successor;
+  if (named !== undefined && abdication.successorTerm !== undefined) {
     handover.observeAbdication(s.known, abdication);
-    adoptSuccessor(c, successor, successorTerm);
+    adoptSuccessor(c, named, abdication.successorTerm);
   }
 }
 
