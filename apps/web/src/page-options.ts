@@ -20,6 +20,12 @@ export interface PageOptions {
    */
   readonly iceServers?: JoinRoomOptions['iceServers'];
   readonly iceTransportPolicy?: JoinRoomOptions['iceTransportPolicy'];
+  /**
+   * `?leaderPreference=visible` (and `&hiddenLeaderMs=N`): a leader whose page stays hidden hands over to a
+   * visible tab. joinRoom validates both.
+   */
+  readonly leaderPreference?: JoinRoomOptions['leaderPreference'];
+  readonly hiddenLeaderMs?: number;
 }
 
 export const defaultRoom = 'lobby';
@@ -32,6 +38,8 @@ export function readPageOptions(search: string): PageOptions {
   const transports = params.get('transports');
   const ice = params.get('ice');
   const policy = params.get('iceTransportPolicy');
+  const preference = params.get('leaderPreference');
+  const hidden = params.get('hiddenLeaderMs');
   return {
     room: room === null || room === '' ? defaultRoom : room,
     secret: secret === null || secret === '' ? undefined : secret,
@@ -44,6 +52,10 @@ export function readPageOptions(search: string): PageOptions {
     ...(policy === null || policy === ''
       ? {}
       : { iceTransportPolicy: policy as JoinRoomOptions['iceTransportPolicy'] }),
+    ...(preference === null || preference === ''
+      ? {}
+      : { leaderPreference: preference as JoinRoomOptions['leaderPreference'] }),
+    ...(hidden === null || hidden === '' ? {} : { hiddenLeaderMs: Number(hidden) }),
   };
 }
 
@@ -65,5 +77,7 @@ export function joinOptions(options: PageOptions, origin: string): JoinRoomOptio
     ...(options.transports === undefined ? {} : { transports: options.transports }),
     ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
     ...(options.iceTransportPolicy === undefined ? {} : { iceTransportPolicy: options.iceTransportPolicy }),
+    ...(options.leaderPreference === undefined ? {} : { leaderPreference: options.leaderPreference }),
+    ...(options.hiddenLeaderMs === undefined ? {} : { hiddenLeaderMs: options.hiddenLeaderMs }),
   };
 }

@@ -47,4 +47,14 @@ describe('readPageOptions', () => {
     expect(readPageOptions('?ice=not-json').iceServers).toBe('not-json');
     expect(joinOptions(readPageOptions(''), 'http://x')).not.toHaveProperty('iceServers');
   });
+
+  it('reads the leader preference and its threshold, and hands both to joinRoom', () => {
+    const options = readPageOptions('?leaderPreference=visible&hiddenLeaderMs=1500');
+    expect(options).toMatchObject({ leaderPreference: 'visible', hiddenLeaderMs: 1500 });
+    expect(joinOptions(options, 'http://x')).toMatchObject({
+      leaderPreference: 'visible',
+      hiddenLeaderMs: 1500,
+    });
+    expect(joinOptions(readPageOptions(''), 'http://x')).not.toHaveProperty('leaderPreference');
+  });
 });

@@ -30,6 +30,8 @@ const joinRoomOptionsSchema = z.object({
   iceTransportPolicy: z.optional(z.enum(['all', 'relay'])),
   election: z.optional(z.record(z.string(), z.unknown())),
   timers: z.optional(z.enum(['worker', 'page'])),
+  leaderPreference: z.optional(z.literal('visible')),
+  hiddenLeaderMs: z.optional(z.int().check(z.minimum(0), z.maximum(3_600_000))),
   faults: z.optional(z.boolean()),
   joinTimeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(300_000))),
   sharedWork: z.optional(
@@ -131,10 +133,13 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     faults: options.faults,
     sharedWork: options.sharedWork,
     agent: describeAgent((globalThis as { navigator?: Parameters<typeof describeAgent>[0] }).navigator),
+    leaderPreference: options.leaderPreference,
+    hiddenLeaderMs: options.hiddenLeaderMs,
   });
   installPageLifecycle(room, {
     window: boundListeners(globalThis),
     document: boundListeners(globalThis.document),
+    visibilityState: () => (globalThis.document as { visibilityState?: string } | undefined)?.visibilityState,
   });
   return room;
 }

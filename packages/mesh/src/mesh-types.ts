@@ -40,6 +40,8 @@ export interface MeshPeer {
   readonly agent: PeerAgent | undefined;
   /** The link's smoothed round trip in ms, once measured (every link at open; WebRTC ones every 5 s after). */
   readonly rttMs: number | undefined;
+  /** Whether it says its page is visible, if it said. */
+  readonly visible: boolean | undefined;
 }
 
 /** Why a link went away, for the timeline: `bye`, `peer-left`, `replaced`, `timeout`, `left`, or the link's own reason. */

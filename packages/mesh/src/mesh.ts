@@ -23,14 +23,6 @@ export type { LinkClosedReason, MeshOptions, MeshPeer } from './mesh-types';
  * This class assembles the parts and routes between them: the peer registry (`peer-registry.ts`), the link
  * lifecycle with its retries (`link-lifecycle.ts`), WebRTC negotiation (`link-negotiation.ts`), the inbound
  * pipeline (`inbound.ts`) and each link's probe (`link-probe.ts`).
- *
- * **When signaling says a peer left**, an open link is not trusted nor dropped blindly: the mesh pings the
- * peer over the data channel and drops the link only if no pong arrives within the link's own bound (its
- * measured round trips, RFC 6298 style; 500 ms before any was measured).
- * A crashed tab is so dropped well under a second after signaling noticed (instead of the 15 s a dead data channel
- * takes to close), while a tab that only lost its signaling connection (or a signaling server that restarts,
- * which reports everyone as gone) keeps its links, and the leader stays. A peer that leaves gracefully says
- * `bye` first and is dropped at once.
  */
 export class Mesh {
   readonly selfId: PeerId;
@@ -42,8 +34,9 @@ export class Mesh {
   readonly #links: LinkLifecycle;
   readonly #negotiation: LinkNegotiation;
   #view: readonly PeerId[] = Object.freeze([]);
+  /** Whether this tab's page is visible, as told to every peer. */
+  #visible = true;
   #reportTimer: unknown;
-  #pingTimer: unknown;
   readonly #transports: readonly Transport[];
   readonly #cleanups: Array<() => void> = [];
   #closed = false;
@@ -98,7 +91,7 @@ export class Mesh {
       const holdChanged = transport.onHoldChange?.add(() => this.#holdChanged());
       if (holdChanged) this.#cleanups.push(holdChanged);
     }
-    this.#schedulePings();
+    this.#registry.pingPeriodically();
   }
 
   /** Peers with an open link that no transport holds, sorted; the same array until it changes. */
@@ -127,6 +120,7 @@ export class Mesh {
       transport: entry.link ? entry.transport?.kind : undefined,
       agent: entry.agent,
       rttMs: entry.link ? entry.shownRttMs : undefined,
+      visible: entry.link ? entry.visible : undefined,
     }));
   }
 
@@ -162,8 +156,12 @@ export class Mesh {
   }
 
   /**
-   * Signaling reports a peer gone. A link still connecting is dropped; an open one is probed (see the class
-   * comment) and dropped if the peer does not answer in time.
+   * Signaling reports a peer gone. A link still connecting is dropped. An open link is not trusted nor dropped
+   * blindly: the mesh pings the peer over it and drops it only if no pong arrives within the link's own bound
+   * (its measured round trips, RFC 6298 style; 500 ms before any was measured). A crashed tab is so dropped
+   * well under a second after signaling noticed (instead of the 15 s a dead data channel takes to close),
+   * while a tab that only lost its signaling connection (or a signaling server that restarts, which reports
+   * everyone as gone) keeps its links, and the leader stays. A peer leaving gracefully says `bye` first.
    */
   peerLeft(peer: PeerId): void {
     const entry = this.#registry.get(peer);
@@ -218,6 +216,13 @@ export class Mesh {
     return sent;
   }
 
+  /** This tab's page turned visible or hidden: every linked peer is told (and peers linking later, at open). */
+  setVisible(visible: boolean): void {
+    if (visible === this.#visible) return;
+    this.#visible = visible;
+    this.broadcast({ ch: 'visible', visible });
+  }
+
   /** True when no open link has data waiting to be sent. */
   drained(): boolean {
     for (const entry of this.#registry.values())
@@ -238,7 +243,6 @@ export class Mesh {
     if (this.#closed) return;
     this.#closed = true;
     this.#clock.clearTimeout(this.#reportTimer);
-    this.#clock.clearTimeout(this.#pingTimer);
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     for (const transport of this.#transports) transport.close();
     for (const entry of [...this.#registry.values()]) {
@@ -306,6 +310,11 @@ export class Mesh {
         entry.agent = Object.freeze({ browser: message.browser, platform: message.platform });
         this.onChange.emit();
         return;
+      case 'visible':
+        if (entry.visible === message.visible) return;
+        entry.visible = message.visible;
+        this.onChange.emit();
+        return;
       case 'bye':
         entry.inRoom = false;
         this.#links.clearRetry(entry);
@@ -342,16 +351,6 @@ export class Mesh {
     });
   }
 
-  /** Samples every open link's round trip now and then, so a probe knows how long to wait. */
-  #schedulePings(): void {
-    this.#pingTimer = this.#clock.setTimeout(() => {
-      if (this.#closed) return;
-      for (const entry of this.#registry.values())
-        if (entry.opened && !entry.transport?.noticesEnd) entry.probe.ping();
-      this.#schedulePings();
-    }, this.#timings.rttPingIntervalMs);
-  }
-
   // ---- links opening and closing ----
 
   #linkOpened(entry: PeerEntry): void {
@@ -360,6 +359,7 @@ export class Mesh {
     this.#sendText(entry.id, encodeEnvelope({ ch: 'links', peers: this.#view }));
     const agent = this.#options.agent;
     if (agent) this.#sendText(entry.id, encodeEnvelope({ ch: 'agent', ...agent }));
+    this.#sendText(entry.id, encodeEnvelope({ ch: 'visible', visible: this.#visible }));
     entry.probe.ping();
     this.#scheduleReport();
     this.onChange.emit();

@@ -4,6 +4,8 @@ export interface LifecycleRoom {
   leaveNow(): void;
   /** Hands leadership over if this tab leads (no-op otherwise). */
   yield(): void;
+  /** This page turned visible or hidden. */
+  visibilityChanged(visible: boolean): void;
   /** Registers work to undo when the room is left. */
   onLeft(cleanup: () => void): void;
 }
@@ -14,10 +16,12 @@ export interface ListenerTarget {
   removeEventListener(type: string, listener: () => void): void;
 }
 
-/** The event targets used: `window` (pagehide) and `document` (freeze). Absent outside a browser. */
+/** The event targets used: `window` (pagehide) and `document` (freeze, visibilitychange). Absent outside a browser. */
 export interface LifecycleTargets {
   readonly window?: ListenerTarget | undefined;
   readonly document?: ListenerTarget | undefined;
+  /** `document.visibilityState` now (absent outside a browser: the page counts as visible). */
+  readonly visibilityState?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -29,21 +33,26 @@ export interface LifecycleTargets {
  * - `freeze` (the browser is about to stop the page's tasks: a long-hidden tab, or a tab discarded to save
  *   memory): a leader hands over first, so the room never follows a tab that cannot act; its leader tasks
  *   abort with the leadership. A frozen follower needs nothing: on `resume` its late timers run under the
- *   election's stall grace, and any leadership it hears then has been fenced by term.
+ *   election's stall grace, and any leadership it hears then has been fenced by term;
+ * - `visibilitychange`: peers are told (for the `'visible'` leader preference; see `room-visibility.ts`).
  *
  * Returns the uninstaller (also run when the room is left).
  */
 export function installPageLifecycle(room: LifecycleRoom, targets: LifecycleTargets): () => void {
   const onPageHide = () => room.leaveNow();
   const onFreeze = () => room.yield();
+  const onVisibility = () => room.visibilityChanged(targets.visibilityState?.() !== 'hidden');
   targets.window?.addEventListener('pagehide', onPageHide);
   targets.document?.addEventListener('freeze', onFreeze);
+  targets.document?.addEventListener('visibilitychange', onVisibility);
+  onVisibility();
   let installed = true;
   const uninstall = () => {
     if (!installed) return;
     installed = false;
     targets.window?.removeEventListener('pagehide', onPageHide);
     targets.document?.removeEventListener('freeze', onFreeze);
+    targets.document?.removeEventListener('visibilitychange', onVisibility);
   };
   room.onLeft(uninstall);
   return uninstall;

@@ -37,6 +37,8 @@ export interface PeerEntry {
   reported: readonly PeerId[];
   /** What the peer said it runs on (its first report is kept: a tab does not change browsers). */
   agent: PeerAgent | undefined;
+  /** Whether the peer says its page is visible (its latest report; undefined until it reports). */
+  visible: boolean | undefined;
   /** The smoothed round trip last shown, in whole ms (a change of it is a room change). */
   shownRttMs: number | undefined;
   readonly inbound: TokenBucket;
@@ -69,6 +71,7 @@ export function newPeerEntry(
     probe: new LinkProbe(clock, timings, sendPing),
     reported: Object.freeze([]),
     agent: undefined,
+    visible: undefined,
     shownRttMs: undefined,
     inbound: new TokenBucket(clock, meshLimits.inboundBurst, meshLimits.inboundPerSecond),
     lastLinkRequestAt: Number.NEGATIVE_INFINITY,

@@ -9,6 +9,7 @@ import { clearRetry, newPeerEntry, type PeerEntry } from './peer-entry';
  */
 export class PeerRegistry {
   readonly #entries = new Map<PeerId, PeerEntry>();
+  #pingTimer: unknown;
 
   constructor(
     private readonly selfId: PeerId,
@@ -54,7 +55,22 @@ export class PeerRegistry {
     }
   }
 
+  /**
+   * Samples every open link's round trip every `rttPingIntervalMs` (links whose transport notices their end
+   * need no probe), so a probe knows how long to wait. Until {@link clear}.
+   */
+  pingPeriodically(): void {
+    this.#pingTimer = this.clock.setTimeout(() => {
+      for (const entry of this.#entries.values())
+        if (entry.opened && !entry.transport?.noticesEnd) entry.probe.ping();
+      this.pingPeriodically();
+    }, this.timings.rttPingIntervalMs);
+  }
+
+  /** Forgets every peer and stops the pings. */
   clear(): void {
+    this.clock.clearTimeout(this.#pingTimer);
+    this.#pingTimer = undefined;
     this.#entries.clear();
   }
 }

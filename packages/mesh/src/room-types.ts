@@ -26,6 +26,14 @@ export interface JoinRoomOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** Election timings; defaults are the browser defaults of `@conclave/election`. */
   election?: Partial<ElectionConfig>;
+  /**
+   * Which tab should lead, beyond the election's rules (default: none). `'visible'`: a leader whose page has
+   * been hidden for `hiddenLeaderMs` hands over to the lowest-id peer whose page is visible (by the normal
+   * hand-over, at most once per `hiddenLeaderMs`; it never displaces a visible leader).
+   */
+  leaderPreference?: 'visible';
+  /** How long a leader stays hidden before the `'visible'` preference hands over. Default 5 s. */
+  hiddenLeaderMs?: number;
   /** Where election timers run: a dedicated Worker (default; not throttled in hidden tabs) or the page. */
   timers?: 'worker' | 'page';
   /**
@@ -72,6 +80,8 @@ export interface PeerInfo {
   readonly agent?: PeerAgent;
   /** The link's smoothed round trip in ms, once measured (every link at open; WebRTC ones every 5 s after). */
   readonly rttMs?: number;
+  /** Whether it says its page is visible (for the `'visible'` leader preference), once it said. */
+  readonly visible?: boolean;
 }
 
 /** A timeline entry: an election event, or a mesh event (link opened/closed, signaling lost/back). */

@@ -24,6 +24,7 @@ import { Mesh } from './mesh';
 import { withFaultDrops } from './mesh-stats';
 import type { PeerAgent } from './peer-agent';
 import type { FaultInjector, PeerInfo, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
+import { RoomVisibility, type VisibilityOptions } from './room-visibility';
 import type { JoinedRoom, SignalingClient, SignalingStatus } from './signaling-client';
 import { type Transport, webRtcTransport } from './transport';
 import type { TimerClock } from './worker-clock';
@@ -45,7 +46,7 @@ export type RoomSignaling = Pick<
 >;
 
 /** What {@link createRoom} assembles (joinRoom builds it; tests may build it with fakes). */
-export interface RoomParts {
+export interface RoomParts extends VisibilityOptions {
   readonly name: string;
   readonly signaling: RoomSignaling;
   readonly joined: JoinedRoom;
@@ -95,6 +96,7 @@ export class MeshRoom implements Room {
   #notifyQueued = false;
   #leaving: Promise<void> | undefined;
   #left = false;
+  readonly #visibility: RoomVisibility;
   readonly #cleanups: Array<() => void> = [];
 
   /** @internal Rooms come from {@link joinRoom}. */
@@ -140,6 +142,7 @@ export class MeshRoom implements Room {
       onLeadershipChange: () => this.#checkLeadership(),
     });
     this.#leadership = this.#readLeadership();
+    this.#visibility = new RoomVisibility(this.#election, this.#clock, mesh, parts);
     this.#election.subscribe((event) => {
       this.#push({ ...event, source: 'election' });
       this.#checkLeadership();
@@ -165,6 +168,7 @@ export class MeshRoom implements Room {
         ...(peer.transport === undefined ? {} : { transport: peer.transport }),
         ...(peer.agent === undefined ? {} : { agent: peer.agent }),
         ...(peer.rttMs === undefined ? {} : { rttMs: peer.rttMs }),
+        ...(peer.visible === undefined ? {} : { visible: peer.visible }),
       });
     });
     this.#snapshot = Object.freeze({
@@ -225,6 +229,11 @@ export class MeshRoom implements Room {
     this.#signaling.close();
     this.#changed();
     this.#leaving ??= Promise.resolve();
+  }
+
+  /** This page turned visible or hidden (joinRoom's `visibilitychange` listener): peers are told. */
+  visibilityChanged(visible: boolean): void {
+    if (!this.#left) this.#visibility.set(visible);
   }
 
   /** Registers work to undo when the room is left (joinRoom's `pagehide` listener). */
@@ -326,6 +335,7 @@ export class MeshRoom implements Room {
 
   /** Closes the mesh, unhooks everything and releases the clock; signaling is closed by the caller. */
   #teardown(): void {
+    this.#visibility.stop();
     this.#mesh.close();
     this.#meshEvent('left');
     for (const cleanup of this.#cleanups.splice(0)) cleanup();

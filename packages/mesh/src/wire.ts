@@ -10,6 +10,8 @@ import { peerAgentSchema } from './peer-agent';
  * - `app`: an application payload (RoomCore's `sendTo`/`broadcast`; the shared-work layer validates it);
  * - `links`: the peers the sender has an open link to (for the mesh picture);
  * - `agent`: the sender's browser and platform, once per link (display only; see `peer-agent.ts`);
+ * - `visible`: whether the sender's page is visible, at link open and on every change (for the leader
+ *   preference `'visible'`; a claim, so it only ever picks among peers, never unseats a leader by itself);
  * - `bye`: the sender is leaving: close the link now instead of waiting for the channel to time out;
  * - `ping`/`pong`: a liveness probe (sent when signaling says the peer left, to tell a crash from a peer
  *   that merely lost its signaling connection).
@@ -19,6 +21,7 @@ export type Envelope =
   | { readonly ch: 'app'; readonly payload: unknown }
   | { readonly ch: 'links'; readonly peers: readonly string[] }
   | { readonly ch: 'agent'; readonly browser: string; readonly platform: string }
+  | { readonly ch: 'visible'; readonly visible: boolean }
   | { readonly ch: 'bye' }
   | { readonly ch: 'ping'; readonly n: number }
   | { readonly ch: 'pong'; readonly n: number };
@@ -46,6 +49,7 @@ export const envelopeSchema = z.discriminatedUnion('ch', [
     peers: z.array(peerIdSchema).check(z.maxLength(meshLimits.maxPeers)),
   }),
   z.strictObject({ ch: z.literal('agent'), ...peerAgentSchema.shape }),
+  z.strictObject({ ch: z.literal('visible'), visible: z.boolean() }),
   z.strictObject({ ch: z.literal('bye') }),
   z.strictObject({ ch: z.literal('ping'), n: probeNumber }),
   z.strictObject({ ch: z.literal('pong'), n: probeNumber }),

@@ -6,6 +6,7 @@ import type { LeaderWorkOptions } from '@conclave/shared-work';
 import type { JoinRoomError } from '../src/errors';
 import type { LinkSignal } from '../src/link-signal';
 import { createRoom, type MeshRoom, type RoomSignaling } from '../src/room';
+import type { VisibilityOptions } from '../src/room-visibility';
 import type { SignalingStats, SignalingStatus } from '../src/signaling-client';
 import type { TimerClock } from '../src/worker-clock';
 import { FakeNetwork } from './fake-network';
@@ -32,7 +33,7 @@ export class FakeRooms {
   }
 
   /** A tab joins: the hub admits it (others hear `peer-joined`) and it builds its room. */
-  join(): MeshRoom {
+  join(visibility: VisibilityOptions = {}): MeshRoom {
     const id = this.net.newId();
     const others = [...this.#signaling.keys()];
     const signaling = new FakeSignaling(this, id);
@@ -47,6 +48,7 @@ export class FakeRooms {
       createLink: this.net.linkFactory(id),
       clock,
       sharedWork: this.sharedWork,
+      ...visibility,
     });
     this.rooms.set(id, room);
     return room;

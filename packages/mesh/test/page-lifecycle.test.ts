@@ -7,6 +7,7 @@ function fakeRoom() {
   const room: LifecycleRoom & { left(): void } = {
     leaveNow: () => calls.push('leaveNow'),
     yield: () => calls.push('yield'),
+    visibilityChanged: (visible) => calls.push(visible ? 'visible' : 'hidden'),
     onLeft: (cleanup) => cleanups.push(cleanup),
     left: () => {
       for (const cleanup of cleanups) cleanup();
@@ -20,6 +21,7 @@ describe('installPageLifecycle', () => {
     const { room, calls } = fakeRoom();
     const window = new EventTarget();
     installPageLifecycle(room, { window, document: new EventTarget() });
+    calls.length = 0; // the visibility reported at install
     window.dispatchEvent(new Event('pagehide'));
     expect(calls).toEqual(['leaveNow']);
   });
@@ -28,7 +30,7 @@ describe('installPageLifecycle', () => {
     const { room, calls } = fakeRoom();
     const document = new EventTarget();
     installPageLifecycle(room, { window: new EventTarget(), document });
-    document.dispatchEvent(new Event('visibilitychange'));
+    calls.length = 0;
     document.dispatchEvent(new Event('resume'));
     expect(calls).toEqual([]);
     document.dispatchEvent(new Event('freeze'));
@@ -41,9 +43,23 @@ describe('installPageLifecycle', () => {
     const document = new EventTarget();
     installPageLifecycle(room, { window, document });
     room.left();
+    calls.length = 0;
     window.dispatchEvent(new Event('pagehide'));
     document.dispatchEvent(new Event('freeze'));
+    document.dispatchEvent(new Event('visibilitychange'));
     expect(calls).toEqual([]);
+  });
+
+  it('reports the visibility at install and on every visibilitychange', () => {
+    const { room, calls } = fakeRoom();
+    const document = new EventTarget();
+    let state = 'hidden';
+    installPageLifecycle(room, { window: new EventTarget(), document, visibilityState: () => state });
+    state = 'visible';
+    document.dispatchEvent(new Event('visibilitychange'));
+    state = 'hidden';
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(calls).toEqual(['hidden', 'visible', 'hidden']);
   });
 
   it('does nothing outside a browser', () => {

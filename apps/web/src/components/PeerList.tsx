@@ -51,6 +51,15 @@ export function PeerList({ snapshot }: PeerListProps) {
                   {peer.rttMs} ms
                 </span>
               )}
+              {peer.visible === false && (
+                <span
+                  className="tag"
+                  data-testid="peer-hidden"
+                  title="Its page is hidden (as the peer reports it)"
+                >
+                  hidden
+                </span>
+              )}
               {peer.inRoom === false && (
                 <span className="tag tag-warn" title="Linked, but no longer on the signaling server">
                   off signaling

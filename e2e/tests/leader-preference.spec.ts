@@ -1,0 +1,65 @@
+import type { Page } from '@playwright/test';
+import { expectOneLeader, judge } from '../support/agreement';
+import { readTabs } from '../support/dashboard';
+import { launchRawChromium, type RawChromium } from '../support/raw-chromium';
+import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
+import { test as base, expect } from '../support/test';
+import type { ConclaveWindow } from './reliability/support/room-probe';
+
+/** Tabs in one window of a Chromium without Playwright's focus emulation: only the front tab is visible. */
+const test = base.extend<{ raw: RawChromium }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies destructured.
+  raw: async ({}, use) => {
+    const raw = await launchRawChromium();
+    await use(raw);
+    await raw.close();
+  },
+});
+
+const hiddenLeaderMs = 1_500;
+
+async function visibility(page: Page): Promise<string> {
+  return page.evaluate(() => document.visibilityState);
+}
+
+/** Why this tab's latest leadership-gained event happened ('elected' or 'handover'), if any. */
+async function lastGainReason(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const events = (window as ConclaveWindow).conclave?.snapshot().events ?? [];
+    return events.filter((event) => event.type === 'leadership-gained').at(-1)?.reason;
+  });
+}
+
+test("leaderPreference 'visible': a leader whose tab goes to the background hands over to the tab in front, and again when the user switches", async ({
+  raw,
+  signaling,
+}, testInfo) => {
+  const url = `${roomUrl(signaling.url, uniqueRoom(testInfo.title))}&leaderPreference=visible&hiddenLeaderMs=${hiddenLeaderMs}`;
+  const pages = await openTabs(raw.context, url, 3);
+  const before = await expectOneLeader(pages);
+
+  // Put a tab other than the leader in front: the leader is now hidden, and the front tab the only visible one.
+  for (const front of [pages.findIndex((_, index) => index !== before.leaderIndex), before.leaderIndex]) {
+    const current = await expectOneLeader(pages);
+    const target = front === current.leaderIndex ? (front + 1) % pages.length : front;
+    await pages[target]!.bringToFront();
+    await expect.poll(() => visibility(pages[target]!)).toBe('visible');
+    expect(await visibility(pages[current.leaderIndex]!)).toBe('hidden');
+    const movedAt = Date.now();
+    await expect
+      .poll(
+        async () => {
+          const verdict = judge(await readTabs(pages));
+          return typeof verdict === 'string' ? verdict : verdict.leaderIndex;
+        },
+        { message: 'the tab in front leads', timeout: 4 * hiddenLeaderMs + 5_000 },
+      )
+      .toBe(target);
+    const after = await expectOneLeader(pages);
+    expect(after.leaderIndex).toBe(target);
+    expect(after.term).toBeGreaterThan(current.term);
+    expect(await lastGainReason(pages[target]!)).toBe('handover');
+    // Not before the leader had been hidden for the threshold (the preference never acts on a whim).
+    expect(Date.now() - movedAt).toBeGreaterThanOrEqual(hiddenLeaderMs - 200);
+  }
+});
