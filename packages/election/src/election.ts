@@ -75,15 +75,15 @@ class ElectionDriver implements Election {
   }
 
   get term(): number {
-    return this.core.state.term;
+    return this.core.term;
   }
 
   isLeader(): boolean {
-    return this.core.state.role === 'leader';
+    return this.core.leading;
   }
 
   leaderId(): PeerId | undefined {
-    return this.core.state.leaderId;
+    return this.core.leaderId;
   }
 
   state(): ElectionState {
@@ -104,7 +104,7 @@ class ElectionDriver implements Election {
   }
 
   stop(): void {
-    if (this.core.state.phase === 'stopped') return;
+    if (this.core.stopped) return;
     this.step({ type: 'stop' });
     this.timers.clearAll();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();

@@ -92,8 +92,25 @@ export class ElectionCore {
     return effects;
   }
 
+  /** A new snapshot of the state (see the accessors below for single fields without one). */
   get state(): ElectionState {
     return snapshot(this.#c);
+  }
+
+  get leading(): boolean {
+    return this.#c.s.leading;
+  }
+
+  get leaderId(): PeerId | undefined {
+    return this.#c.s.leader;
+  }
+
+  get term(): number {
+    return this.#c.s.term;
+  }
+
+  get stopped(): boolean {
+    return this.#c.s.phase === 'stopped';
   }
 
   get stats(): ElectionStats {
