@@ -1,87 +1,18 @@
+export type { NetworkOptions } from './link-model';
+export type { JoinOptions, NetworkStats, NetworkTap } from './network-types';
+
 import type { ElectionAdapter, ElectionMessage, PeerId } from '../types';
-import { createRandom, hash01, type Random } from './random';
+import { LinkModel, type NetworkOptions } from './link-model';
+import type {
+  Broadcast,
+  Delivery,
+  GroupCache,
+  JoinOptions,
+  NetworkStats,
+  NetworkTap,
+  SimNode,
+} from './network-types';
 import type { VirtualClock } from './virtual-clock';
-
-/** How the simulated links behave. Every random choice comes from `seed`. */
-export interface NetworkOptions {
-  /** Seed of every random choice (latencies, jitter, loss). Default 1. */
-  seed?: number;
-  /** Base one-way latency of each link, fixed per link, uniform in [min, max] ms. Default 1..5 ms. */
-  latency?: { readonly min: number; readonly max: number };
-  /** Extra delay of each message, uniform in [0, jitter] ms (so messages on one link may overtake). Default 0. */
-  jitter?: number;
-  /** Probability that a message is lost. Default 0. */
-  loss?: number;
-}
-
-/** What a peer's adapter offers; the optional parts can be left out to test adapters without them. */
-export interface JoinOptions {
-  /** Offer `send` (unicast). Default true. */
-  send?: boolean;
-  /** Offer `onViewChange`. Default true. */
-  viewChanges?: boolean;
-}
-
-/** Message counts since the network was created. */
-export interface NetworkStats {
-  /** Transmissions: one per recipient of a gossip, one per unicast (what data channels would carry). */
-  sent: number;
-  delivered: number;
-  /** Lost to the loss probability. */
-  lost: number;
-  /** In flight when a partition separated sender and recipient. */
-  cut: number;
-  /** Arrived at a crashed or departed peer. */
-  toDown: number;
-  byType: Record<string, number>;
-}
-
-/**
- * Sees every message the network carries: `sent` once per gossip or unicast (the same frozen message object
- * that is then delivered), `delivered` once per recipient that processes it. For tests that track what each
- * peer could know (causality), not for changing what happens.
- */
-export interface NetworkTap {
-  sent?(from: PeerId, message: ElectionMessage): void;
-  delivered?(from: PeerId, to: PeerId, message: ElectionMessage): void;
-}
-
-interface SimNode {
-  readonly id: PeerId;
-  readonly index: number;
-  group: number;
-  /** Processes and sends messages. */
-  alive: boolean;
-  /** Appears in the other peers' views (a crash may stay unnoticed for a while, or for ever). */
-  listed: boolean;
-  readonly messageHandlers: Set<(message: ElectionMessage) => void>;
-  readonly viewHandlers: Set<() => void>;
-  viewGroup: number;
-  viewVersion: number;
-  viewIds: readonly PeerId[];
-  viewNodes: readonly SimNode[];
-  sent: number;
-}
-
-interface Delivery {
-  readonly from: SimNode;
-  readonly to: SimNode;
-  readonly message: ElectionMessage;
-}
-
-/** One gossip in flight: its recipients sorted by arrival time, delivered by one clock series. */
-interface Broadcast {
-  readonly from: SimNode;
-  readonly message: ElectionMessage;
-  readonly to: SimNode[];
-  readonly at: number[];
-  next: number;
-}
-
-interface GroupCache {
-  version: number;
-  nodes: SimNode[] | undefined;
-}
 
 /**
  * A simulated network of peers on a {@link VirtualClock}: per-link latency with jitter, loss, partitions
@@ -94,13 +25,7 @@ export class SimulatedNetwork {
   private readonly nodes = new Map<PeerId, SimNode>();
   private readonly groups = new Map<number, Set<SimNode>>();
   private readonly groupCaches = new Map<number, GroupCache>();
-  private readonly random: Random;
-  private readonly seed: number;
-  private latencyMin: number;
-  private latencyMax: number;
-  private jitter: number;
-  private loss: number;
-  private readonly linkLatency = new Map<string, number>();
+  private readonly links: LinkModel;
   /** The current partition: group of each named peer (others are in group 0). */
   private readonly assignment = new Map<PeerId, number>();
   /** One-way cuts, "from→to": messages in that direction are lost, views are unchanged. */
@@ -117,14 +42,7 @@ export class SimulatedNetwork {
     readonly clock: VirtualClock,
     options: NetworkOptions = {},
   ) {
-    this.seed = options.seed ?? 1;
-    this.random = createRandom(this.seed);
-    this.latencyMin = options.latency?.min ?? 1;
-    this.latencyMax = options.latency?.max ?? 5;
-    this.jitter = options.jitter ?? 0;
-    this.loss = options.loss ?? 0;
-    if (!(this.latencyMin >= 0 && this.latencyMax >= this.latencyMin))
-      throw new RangeError('bad latency range');
+    this.links = new LinkModel(options);
   }
 
   /** Adds a live, listed peer (to its partition's group, or `group`) and returns its adapter. */
@@ -148,7 +66,7 @@ export class SimulatedNetwork {
   leave(id: PeerId): void {
     const node = this.node(id);
     node.alive = false;
-    this.clock.setTimeout(() => this.unlist(node), this.latencyMax + this.jitter);
+    this.clock.setTimeout(() => this.unlist(node), this.links.longestDelay);
   }
 
   /**
@@ -221,16 +139,16 @@ export class SimulatedNetwork {
   }
 
   setLoss(probability: number): void {
-    this.loss = probability;
+    this.links.setLoss(probability);
   }
 
   setJitter(ms: number): void {
-    this.jitter = ms;
+    this.links.setJitter(ms);
   }
 
   /** Overrides the base latency of one link (both directions). */
   setLinkLatency(a: PeerId, b: PeerId, ms: number): void {
-    this.linkLatency.set(this.linkKey(this.node(a), this.node(b)), ms);
+    this.links.setLatency(this.node(a).index, this.node(b).index, ms);
   }
 
   /** The peers `id` currently sees (not including itself). */
@@ -373,11 +291,11 @@ export class SimulatedNetwork {
     stats.sent++;
     stats.byType[message.type] = (stats.byType[message.type] ?? 0) + 1;
     from.sent++;
-    if (this.loss > 0 && this.random.chance(this.loss)) {
+    const delay = this.links.delay(from.index, to.index);
+    if (delay === undefined) {
       stats.lost++;
       return undefined;
     }
-    const delay = this.baseLatency(from, to) + (this.jitter > 0 ? this.random.next() * this.jitter : 0);
     return this.clock.now() + delay;
   }
 
@@ -401,20 +319,6 @@ export class SimulatedNetwork {
     } else {
       for (const handler of [...handlers]) handler(message);
     }
-  }
-
-  private baseLatency(a: SimNode, b: SimNode): number {
-    if (this.linkLatency.size > 0) {
-      const override = this.linkLatency.get(this.linkKey(a, b));
-      if (override !== undefined) return override;
-    }
-    const lo = Math.min(a.index, b.index);
-    const hi = Math.max(a.index, b.index);
-    return this.latencyMin + (this.latencyMax - this.latencyMin) * hash01(this.seed, lo, hi);
-  }
-
-  private linkKey(a: SimNode, b: SimNode): string {
-    return a.index < b.index ? `${a.index},${b.index}` : `${b.index},${a.index}`;
   }
 
   private unlist(node: SimNode): void {
