@@ -69,7 +69,8 @@ function onProposal(c: Core, sender: PeerId, term: number, holder: PeerId | unde
 
 /**
  * Fabric: a declaration means a leader exists, and a leader steps down for a lower id. Terms decide which
- * declarations may be followed (see known-leadership.ts); the rest are answered or outranked.
+ * declarations may be followed (see known-leadership.ts); the rest are answered or outranked. One handler
+ * per role, like raft's stepLeader and stepFollower.
  */
 function onDeclaration(c: Core, sender: PeerId, term: number): void {
   const { s } = c;
@@ -77,23 +78,31 @@ function onDeclaration(c: Core, sender: PeerId, term: number): void {
   const acceptable = s.known.allows(sender, term);
   s.known.observe(term, sender);
   if (term < s.term) s.counters.staleDropped++;
-  if (s.leading) {
-    if (compareIds(sender, c.self) < 0) {
-      // Fabric's branch: the lower id wins, once its term is above everything we know.
-      if (acceptable) stepDown(c, sender, term);
-      // Terms: tell it ours, so it rises; or, if it could not learn anything from our term, rise first ourselves.
-      else if (s.term >= term) answer(c, sender);
-      else raiseTerm(c, 'higher-term');
-    } else if (term >= s.term) {
-      // Terms: we win on id; outrank its term so that its followers come over and it steps down.
-      raiseTerm(c, 'higher-term');
-    } else {
-      // Terms: an older leadership (a replay, a delayed message, a stale leader) never unseats us; answer so
-      // that a live stale leader learns our term.
-      answer(c, sender);
-    }
-    return;
+  if (s.leading) leaderHearsDeclaration(c, sender, term, acceptable);
+  else followerHearsDeclaration(c, sender, term, acceptable);
+}
+
+/** A leader hears another leader: Fabric steps down for a lower id; terms decide how. */
+function leaderHearsDeclaration(c: Core, sender: PeerId, term: number, acceptable: boolean): void {
+  if (compareIds(sender, c.self) < 0) {
+    // Fabric's branch: the lower id wins, once its term is above everything we know.
+    if (acceptable) stepDown(c, sender, term);
+    // Terms: tell it ours, so it rises; or, if it could not learn anything from our term, rise first ourselves.
+    else if (c.s.term >= term) answer(c, sender);
+    else raiseTerm(c, 'higher-term');
+  } else if (term >= c.s.term) {
+    // Terms: we win on id; outrank its term so that its followers come over and it steps down.
+    raiseTerm(c, 'higher-term');
+  } else {
+    // Terms: an older leadership (a replay, a delayed message, a stale leader) never unseats us; answer so
+    // that a live stale leader learns our term.
+    answer(c, sender);
   }
+}
+
+/** A follower (or a peer in start-up or an election) hears a leader: Fabric's leaderExists = true. */
+function followerHearsDeclaration(c: Core, sender: PeerId, term: number, acceptable: boolean): void {
+  const { s } = c;
   if (s.leader === sender && term >= s.term) {
     follow(c, sender, term, 'declaration');
   } else if (acceptable) {
