@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { type Browser, type BrowserContext, type BrowserServer, chromium } from '@playwright/test';
+// The e2e test hosts, not a second netns implementation: the bench only drives them.
+import { chromiumArgs } from '../../e2e/support/chromium';
+import {
+  createTestNetwork,
+  sweepTestHosts,
+  type TestNetwork,
+  testHostsUnavailable,
+} from '../../e2e/support/netns';
+import type { Agreement } from './agreement';
+import { chromiumExecutable } from './browser';
+import { tabUrl } from './contenders';
+import { progress } from './progress';
+import type { RepetitionPlan, RepetitionResult } from './scenarios';
+import { type BenchServer, startBenchServer } from './server';
+import type { Sample } from './stats';
+import { readyAt } from './tab-readiness';
+import { type Tab, TabTracker } from './tab-tracker';
+
+/** Two test hosts on a bridge and the bench's signaling server listening on the bridge. */
+export interface HostsRig {
+  readonly network: TestNetwork;
+  readonly server: BenchServer;
+}
+
+/**
+ * Runs `body` with two test hosts (the e2e helpers: network namespaces on a bridge) and a signaling server on
+ * the bridge serving `staticDir`. Resolves with why it could not (not root, no `ip netns`) instead of running
+ * `body`; the bench is not CI, so that is a skip, not a failure. Leftovers of a killed earlier run are swept
+ * first; the network is destroyed afterwards, also when `body` fails.
+ */
+export async function withTwoHosts(
+  staticDir: string,
+  body: (rig: HostsRig) => Promise<void>,
+): Promise<string | undefined> {
+  const why = await testHostsUnavailable();
+  if (why !== undefined) return why;
+  await sweepTestHosts();
+  const network = await createTestNetwork(2, chromiumExecutable() ?? chromium.executablePath());
+  try {
+    const server = await startBenchServer(staticDir, network.bridgeAddress);
+    try {
+      await body({ network, server });
+    } finally {
+      await server.close().catch(() => {});
+    }
+  } finally {
+    await network.destroy();
+  }
+  return undefined;
+}
+
+/** One host's Chromium: a browser server (so Node knows the browser process and can kill it) and a client. */
+interface HostBrowser {
+  readonly server: BrowserServer;
+  readonly browser: Browser;
+}
+
+async function launchOnHost(wrapper: string): Promise<HostBrowser> {
+  const server = await chromium.launchServer({ executablePath: wrapper, args: chromiumArgs });
+  try {
+    return { server, browser: await chromium.connect(server.wsEndpoint()) };
+  } catch (error) {
+    await server.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** A room open on both hosts: the tabs alternate hosts (even tabs on host 0, odd on host 1). */
+interface HostsRoom {
+  readonly tracker: TabTracker;
+  readonly hostOf: Map<Tab, number>;
+  readonly contexts: readonly BrowserContext[];
+}
+
+/**
+ * One repetition across two hosts, in two rooms (a cut and a kill each end a room): first the leader host's
+ * link goes down, then, in a fresh room, the leader host's browser is killed. Both are timed from Node just
+ * before the fault, to the other host's tabs agreeing on a new leader among themselves.
+ */
+class HostsRepetition {
+  private readonly problems: string[] = [];
+  private readonly actions: { at: number; action: string }[] = [];
+  private readonly rooms: HostsRoom[] = [];
+  private readonly roomPrefix: string;
+
+  constructor(
+    private readonly network: TestNetwork,
+    private readonly baseUrl: string,
+    private readonly plan: RepetitionPlan,
+  ) {
+    this.roomPrefix = `bench-${plan.contender.id}-hosts-${plan.tabs}-${plan.rep}-${randomBytes(4).toString('hex')}`;
+  }
+
+  private say(message: string): void {
+    const { contender, tabs, rep, reps } = this.plan;
+    progress(`${contender.id} hosts ${tabs} tabs rep ${rep}/${reps}: ${message}`);
+  }
+
+  private act(action: string): number {
+    const at = Date.now();
+    this.actions.push({ at, action });
+    return at;
+  }
+
+  private get settleMs(): number {
+    return this.plan.contender.settleMs;
+  }
+
+  /** Opens the room's tabs on both hosts, navigates them at once and waits for the full mesh. */
+  private async open(
+    browsers: readonly HostBrowser[],
+    name: string,
+  ): Promise<{
+    room: HostsRoom;
+    navigatedAt: number;
+    meshAt: number | 'timeout';
+  }> {
+    const tracker = new TabTracker();
+    const hostOf = new Map<Tab, number>();
+    const contexts: BrowserContext[] = [];
+    const room: HostsRoom = { tracker, hostOf, contexts };
+    this.rooms.push(room);
+    for (const { browser } of browsers) {
+      const context = await browser.newContext();
+      contexts.push(context);
+      await context.exposeBinding('benchReport', ({ page }, payload: unknown) =>
+        tracker.onReport(page, payload),
+      );
+    }
+    const url = tabUrl(this.baseUrl, this.plan.contender, `${this.roomPrefix}-${name}`);
+    for (let i = 0; i < this.plan.tabs; i++) {
+      const host = i % contexts.length;
+      const page = await contexts[host]!.newPage();
+      const tab = tracker.add(page);
+      hostOf.set(tab, host);
+      page.on('pageerror', (error) => this.problems.push(`${name} tab ${tab.index}: ${error.message}`));
+    }
+    const navigatedAt = this.act(`${name}: navigate ${this.plan.tabs} tabs`);
+    await Promise.all(tracker.tabs.map((tab) => tab.page.goto(url)));
+    const meshAt = await tracker.waitFor(
+      () => {
+        const live = tracker.live();
+        let last = Number.NEGATIVE_INFINITY;
+        for (const tab of live) {
+          const at = readyAt(tab, this.plan.contender, live.length - 1);
+          if (at === undefined) return undefined;
+          last = Math.max(last, at);
+        }
+        return last;
+      },
+      15_000 + 1_500 * this.plan.tabs,
+    );
+    return { room, navigatedAt, meshAt };
+  }
+
+  /** The leader's tab and host, and the tabs of the other host (retired: the harness stops watching them). */
+  private splitAtLeader(room: HostsRoom, agreed: Agreement): { host: number; others: Tab[] } | undefined {
+    const leader = room.tracker.live().find((tab) => tab.selfId === agreed.leaderId);
+    if (!leader) return undefined;
+    const host = room.hostOf.get(leader)!;
+    const others = room.tracker.live().filter((tab) => room.hostOf.get(tab) !== host);
+    for (const tab of room.tracker.live()) if (room.hostOf.get(tab) === host) room.tracker.retire(tab);
+    return { host, others };
+  }
+
+  private async closeRoom(room: HostsRoom): Promise<void> {
+    await Promise.all(room.contexts.map((context) => context.close().catch(() => {})));
+  }
+
+  async run(): Promise<RepetitionResult> {
+    const result = {
+      meshMs: 'skipped' as Sample,
+      firstLeaderMs: 'skipped' as Sample,
+      firstLeaderRawMs: undefined as number | undefined,
+      leaderFromStartMs: 'skipped' as Sample,
+      gracefulMs: 'skipped' as Sample,
+      gracefulFromCloseMs: 'skipped' as Sample,
+      gracefulDetail: undefined,
+      newcomerMs: 'skipped' as Sample,
+      crashMs: 'skipped' as Sample,
+      cutMs: 'skipped' as Sample,
+      steady: undefined,
+    };
+    const { timeouts } = this.plan.contender;
+    const browsers: HostBrowser[] = [];
+    try {
+      for (const host of this.network.hosts) browsers.push(await launchOnHost(host.chromiumWrapper));
+
+      // Room 1: start-up across the hosts, then the leader host's link goes down.
+      const first = await this.open(browsers, 'cut');
+      result.meshMs = first.meshAt === 'timeout' ? 'timeout' : first.meshAt - first.navigatedAt;
+      if (first.meshAt === 'timeout') {
+        this.say('mesh not complete');
+        return this.finish(result);
+      }
+      const agreed = await first.room.tracker.waitForStableAgreement(
+        new Set(),
+        timeouts.leader,
+        this.settleMs,
+      );
+      if (agreed === 'timeout') {
+        result.firstLeaderMs = 'timeout';
+        result.leaderFromStartMs = 'timeout';
+        this.say('first leader: timeout');
+        return this.finish(result);
+      }
+      result.firstLeaderRawMs = agreed.at - first.meshAt;
+      result.firstLeaderMs = Math.max(0, result.firstLeaderRawMs);
+      result.leaderFromStartMs = agreed.at - first.navigatedAt;
+      this.say(
+        `mesh ${Math.round(result.meshMs as number)} ms, first leader ${Math.round(result.firstLeaderMs)} ms`,
+      );
+      result.cutMs = await this.cut(first.room, agreed);
+      this.say(`leader host's link down: ${describe(result.cutMs)}`);
+
+      // Room 2: a fresh room on the same browsers, then the leader host's browser is killed.
+      const second = await this.open(browsers, 'kill');
+      const again =
+        second.meshAt === 'timeout'
+          ? 'timeout'
+          : await second.room.tracker.waitForStableAgreement(new Set(), timeouts.leader, this.settleMs);
+      if (again === 'timeout') {
+        this.say('no stable meshed room before the kill');
+        return this.finish(result);
+      }
+      result.crashMs = await this.kill(second.room, again, browsers);
+      this.say(`leader host's browser killed: ${describe(result.crashMs)}`);
+      return this.finish(result);
+    } finally {
+      for (const room of this.rooms) await this.closeRoom(room);
+      for (const { browser, server } of browsers) {
+        await browser.close().catch(() => {});
+        await server.close().catch(() => {});
+      }
+    }
+  }
+
+  /** Takes the leader host's link down, times the other host's agreement, closes the room, brings it back up. */
+  private async cut(room: HostsRoom, agreed: Agreement): Promise<Sample> {
+    const split = this.splitAtLeader(room, agreed);
+    if (!split || split.others.length === 0) return 'skipped';
+    const host = this.network.hosts[split.host]!;
+    try {
+      const cutAt = this.act(`cut ${host.name} (the leader's) off the bridge`);
+      await host.cut();
+      const after = await room.tracker.waitForStableAgreement(
+        new Set([agreed.leaderId]),
+        this.plan.contender.timeouts.failover,
+        this.settleMs,
+      );
+      return after === 'timeout' ? after : after.at - cutAt;
+    } finally {
+      // Closed before the link is back, so the cut-off half never rejoins the room.
+      await this.closeRoom(room);
+      await host.restore();
+    }
+  }
+
+  /** SIGKILLs the leader host's browser process and times the other host's agreement. */
+  private async kill(room: HostsRoom, agreed: Agreement, browsers: readonly HostBrowser[]): Promise<Sample> {
+    const split = this.splitAtLeader(room, agreed);
+    if (!split) return 'skipped';
+    const child = browsers[split.host]!.server.process();
+    // The wrappers exec (ip netns exec, Debian's chromium script), so the child is the browser itself.
+    const comm =
+      child.pid === undefined ? '' : await readFile(`/proc/${child.pid}/comm`, 'utf8').catch(() => '');
+    if (!comm.trim().startsWith('chrom'))
+      this.problems.push(`killed process is "${comm.trim()}", not Chromium`);
+    let goneAt: number | undefined;
+    child.once('exit', () => {
+      goneAt = Date.now();
+    });
+    const killedAt = this.act(`SIGKILL the browser of host ${split.host} (the leader's)`);
+    child.kill('SIGKILL');
+    const after = await room.tracker.waitForStableAgreement(
+      new Set([agreed.leaderId]),
+      this.plan.contender.timeouts.failover,
+      this.settleMs,
+    );
+    // For reading a slow figure: when Node saw the browser process exit (its sockets close with it).
+    this.say(`browser process gone ${goneAt === undefined ? 'not seen' : `after ${goneAt - killedAt} ms`}`);
+    return after === 'timeout' ? after : after.at - killedAt;
+  }
+
+  private finish(result: Omit<RepetitionResult, 'rep' | 'room' | 'problems' | 'trace'>): RepetitionResult {
+    for (const room of this.rooms) {
+      for (const tab of room.tracker.tabs)
+        for (const message of tab.problems) this.problems.push(`tab ${tab.index}: ${message}`);
+      if (room.tracker.rejectedReports() > 0)
+        this.problems.push(`${room.tracker.rejectedReports()} invalid reports`);
+    }
+    for (const problem of this.problems) this.say(`problem: ${problem}`);
+    return {
+      ...result,
+      rep: this.plan.rep,
+      room: this.roomPrefix,
+      problems: this.problems,
+      trace: undefined,
+    };
+  }
+}
+
+function describe(sample: Sample): string {
+  return typeof sample === 'number' ? `${Math.round(sample)} ms` : sample;
+}
+
+/**
+ * One repetition of the two-host arrangement: fresh browsers on both hosts (one is killed), a room for the
+ * network cut and one for the browser kill. Graceful failover, newcomer and steady state are not measured here
+ * (the two-browser arrangement has them); start-up is, from the first room.
+ */
+export function runHostsRepetition(
+  network: TestNetwork,
+  baseUrl: string,
+  plan: RepetitionPlan,
+): Promise<RepetitionResult> {
+  return new HostsRepetition(network, baseUrl, plan).run();
+}
+
+/** The browser version the hosts run (for the report), from a short launch on host 0. */
+export async function hostsBrowserVersion(network: TestNetwork): Promise<string> {
+  const { browser, server } = await launchOnHost(network.hosts[0]!.chromiumWrapper);
+  try {
+    return browser.version();
+  } finally {
+    await browser.close().catch(() => {});
+    await server.close().catch(() => {});
+  }
+}
