@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       : []),
     ...(hostsSeries && hostsSkipped === undefined
       ? [
-          'Two hosts: two network namespaces on a bridge (the e2e test hosts), one Chromium per host with half the tabs (alternating), the signaling server on the bridge address (an insecure origin: no Web Locks, no SubtleCrypto, as on a LAN without TLS). Each repetition opens two rooms on fresh browsers: in the first the leader\'s host link goes down (ip link set down on its bridge-side veth: no TCP close, no goodbye), in the second the leader host\'s browser process is SIGKILLed. Both are timed from Node just before the fault to the other host\'s tabs agreeing on a new leader; they are reported in the rows "crash failover, heartbeats only" (the cut) and "crash failover" (the kill). No graceful failover, newcomer or steady state there.',
+          'Two hosts: two network namespaces on a bridge (the e2e test hosts), one Chromium per host with half the tabs (alternating), the signaling server on the bridge address (an insecure origin: no Web Locks, no SubtleCrypto, as on a LAN without TLS). Each repetition launches a fresh browser per host and opens two rooms on them: in the first the leader\'s host link goes down (ip link set down on its bridge-side veth: no TCP close, no goodbye), in the second the leader host\'s browser process is SIGKILLed. Both are timed from Node just before the fault to the other host\'s tabs agreeing on a new leader; they are reported in the rows "crash failover, heartbeats only" (the cut) and "crash failover" (the kill). No graceful failover, newcomer or steady state there.',
         ]
       : []),
     ...(hostsSkipped !== undefined ? [`Two hosts skipped: ${hostsSkipped}.`] : []),

@@ -193,7 +193,7 @@ class HostsRepetition {
       const first = await this.open(browsers, 'cut');
       result.meshMs = first.meshAt === 'timeout' ? 'timeout' : first.meshAt - first.navigatedAt;
       if (first.meshAt === 'timeout') {
-        this.say('mesh not complete');
+        this.say(`mesh not complete: ${linksPerTab(first.room)}`);
         return this.finish(result);
       }
       const agreed = await first.room.tracker.waitForStableAgreement(
@@ -223,7 +223,7 @@ class HostsRepetition {
           ? 'timeout'
           : await second.room.tracker.waitForStableAgreement(new Set(), timeouts.leader, this.settleMs);
       if (again === 'timeout') {
-        this.say('no stable meshed room before the kill');
+        this.say(`no stable meshed room before the kill: ${linksPerTab(second.room)}`);
         return this.finish(result);
       }
       result.crashMs = await this.kill(second.room, again, browsers);
@@ -301,6 +301,11 @@ class HostsRepetition {
       trace: undefined,
     };
   }
+}
+
+/** Each tab's host and open links, for reading a mesh that did not complete (e.g. `h0:7 h1:6 …`). */
+function linksPerTab(room: HostsRoom): string {
+  return `open links ${room.tracker.tabs.map((tab) => `h${room.hostOf.get(tab)}:${tab.openLinks}${tab.selfId ? '' : '(no id)'}`).join(' ')}`;
 }
 
 function describe(sample: Sample): string {
