@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { type Browser, type BrowserContext, type BrowserServer, chromium } from '@playwright/test';
 // The e2e test hosts, not a second netns implementation: the bench only drives them.
 import { chromiumArgs } from '../../e2e/support/chromium';
@@ -273,15 +273,31 @@ class HostsRepetition {
     child.once('exit', () => {
       goneAt = Date.now();
     });
+    // Its children (network service, renderers, GPU) die when they notice the browser gone; the sockets the
+    // other side sees close go with the network service.
+    const children = child.pid === undefined ? [] : await descendants(child.pid);
+    const network = [];
+    for (const pid of children) {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline.includes('NetworkService')) network.push(pid);
+    }
     const killedAt = this.act(`SIGKILL the browser of host ${split.host} (the leader's)`);
     child.kill('SIGKILL');
+    const allGone = untilGone(children, 5_000);
+    const networkGone = untilGone(network, 5_000);
     const after = await room.tracker.waitForStableAgreement(
       new Set([agreed.leaderId]),
       this.plan.contender.timeouts.failover,
       this.settleMs,
     );
-    // For reading a slow figure: when Node saw the browser process exit (its sockets close with it).
-    this.say(`browser process gone ${goneAt === undefined ? 'not seen' : `after ${goneAt - killedAt} ms`}`);
+    // For reading a slow figure: when the browser process exited and when all its children had.
+    const childrenGoneAt = await allGone;
+    const networkGoneAt = await networkGone;
+    this.say(
+      `browser process gone ${goneAt === undefined ? 'not seen' : `after ${goneAt - killedAt} ms`}, ` +
+        `its ${children.length} child processes ${childrenGoneAt === undefined ? 'not all gone within 5 s' : `after ${childrenGoneAt - killedAt} ms`}, ` +
+        `its network service (${network.length}) ${networkGoneAt === undefined ? 'not gone within 5 s' : `after ${networkGoneAt - killedAt} ms`}`,
+    );
     return after === 'timeout' ? after : after.at - killedAt;
   }
 
@@ -300,6 +316,44 @@ class HostsRepetition {
       problems: this.problems,
       trace: undefined,
     };
+  }
+}
+
+/** Every process below `pid` (from /proc: each process's parent is field 4 of its stat). */
+async function descendants(pid: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(parent)) parents.set(Number(entry), parent);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    for (const [child, parent] of parents) {
+      if (parent === next) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** When none of `pids` exists any more (epoch ms), or undefined after `timeoutMs`. */
+async function untilGone(pids: readonly number[], timeoutMs: number): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // A zombie (state Z) is dead; whether its parent reaped it yet does not matter here.
+    const states = await Promise.all(
+      pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)),
+    );
+    const alive = states.filter((stat) => stat !== undefined && stat[stat.lastIndexOf(')') + 2] !== 'Z');
+    if (alive.length === 0) return Date.now();
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
