@@ -251,6 +251,7 @@ class HostsRepetition {
         this.plan.contender.timeouts.failover,
         this.settleMs,
       );
+      this.say(`after the cut: ${leadersFollowed(room, cutAt, split.host)}`);
       return after === 'timeout' ? after : after.at - cutAt;
     } finally {
       // Closed before the link is back, so the cut-off half never rejoins the room.
@@ -298,6 +299,7 @@ class HostsRepetition {
         `its ${children.length} child processes ${childrenGoneAt === undefined ? 'not all gone within 5 s' : `after ${childrenGoneAt - killedAt} ms`}, ` +
         `its network service (${network.length}) ${networkGoneAt === undefined ? 'not gone within 5 s' : `after ${networkGoneAt - killedAt} ms`}`,
     );
+    this.say(`after the kill: ${leadersFollowed(room, killedAt, split.host)}`);
     return after === 'timeout' ? after : after.at - killedAt;
   }
 
@@ -355,6 +357,34 @@ async function untilGone(pids: readonly number[], timeoutMs: number): Promise<nu
     if (Date.now() >= deadline) return undefined;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * For reading a slow failover: each leader the watched tabs switched to after `since`, in order, with when
+ * (ms after `since`) and how many switched, and whether it was on the host that failed (e.g.
+ * `t3 (failed host) +210 ms ×2, t5 +700 ms ×4`).
+ */
+function leadersFollowed(room: HostsRoom, since: number, failedHost: number): string {
+  const switches = room.tracker
+    .live()
+    .flatMap((tab) =>
+      tab.events.flatMap((event) => (event.kind === 'leader' && event.at >= since ? [event] : [])),
+    )
+    .sort((a, b) => a.at - b.at);
+  const seen = new Map<string, { first: number; count: number }>();
+  for (const event of switches) {
+    const entry = seen.get(event.leaderId ?? 'none') ?? { first: event.at, count: 0 };
+    entry.count += 1;
+    seen.set(event.leaderId ?? 'none', entry);
+  }
+  if (seen.size === 0) return 'no leader change reported';
+  return [...seen]
+    .map(([leaderId, { first, count }]) => {
+      const tab = room.tracker.tabs.find((candidate) => candidate.selfId === leaderId);
+      const where = tab === undefined ? '' : room.hostOf.get(tab) === failedHost ? ' (failed host)' : '';
+      return `${tab ? `t${tab.index}` : leaderId.slice(0, 6)}${where} +${Math.round(first - since)} ms ×${count}`;
+    })
+    .join(', ');
 }
 
 /** Each tab's host and open links, for reading a mesh that did not complete (e.g. `h0:7 h1:6 …`). */
