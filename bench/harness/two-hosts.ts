@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type BrowserServer, chromium } from '@playwright/test';
 // The e2e test hosts, not a second netns implementation: the bench only drives them.
 import { chromiumArgs } from '../../e2e/support/chromium';
@@ -29,7 +31,8 @@ export interface HostsRig {
  * Runs `body` with two test hosts (the e2e helpers: network namespaces on a bridge) and a signaling server on
  * the bridge serving `staticDir`. Resolves with why it could not (not root, no `ip netns`) instead of running
  * `body`; the bench is not CI, so that is a skip, not a failure. Leftovers of a killed earlier run are swept
- * first; the network is destroyed afterwards, also when `body` fails.
+ * first, unless another run's test hosts are in use (the sweep cannot tell theirs from stale ones); the
+ * network is destroyed afterwards, also when `body` fails.
  */
 export async function withTwoHosts(
   staticDir: string,
@@ -37,7 +40,10 @@ export async function withTwoHosts(
 ): Promise<string | undefined> {
   const why = await testHostsUnavailable();
   if (why !== undefined) return why;
-  await sweepTestHosts();
+  const busy = await testHostsInUse();
+  if (busy.length === 0) await sweepTestHosts();
+  else
+    progress(`not sweeping test hosts: ${busy.join(', ')} run processes (another run's, e.g. the e2e tests)`);
   const network = await createTestNetwork(2, chromiumExecutable() ?? chromium.executablePath());
   try {
     const server = await startBenchServer(staticDir, network.bridgeAddress);
@@ -50,6 +56,25 @@ export async function withTwoHosts(
     await network.destroy();
   }
   return undefined;
+}
+
+/**
+ * Test-host namespaces (the e2e prefix) with processes inside: a live run's, which the sweep would pull the
+ * network from under (it removes every one of them, not only stale ones).
+ */
+async function testHostsInUse(): Promise<string[]> {
+  const run = promisify(execFile);
+  const list = await run('ip', ['netns', 'list'], { timeout: 10_000 }).catch(() => ({ stdout: '' }));
+  const names = list.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name.startsWith('cvt'));
+  const busy: string[] = [];
+  for (const name of names) {
+    const pids = await run('ip', ['netns', 'pids', name], { timeout: 10_000 }).catch(() => ({ stdout: '' }));
+    if (pids.stdout.trim() !== '') busy.push(name);
+  }
+  return busy;
 }
 
 /** One host's Chromium: a browser server (so Node knows the browser process and can kill it) and a client. */
