@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: election speed in real Chromium tabs, Conclave (defaults and Fabric's timings) side by
  * side with broadcast-channel in one browser, and Conclave with its tabs split over two browsers (WebRTC
- * between them). Prints a table and the goals (MET/MISS), writes bench/results/<date>.json, .md and .svg (and
+ * between them) and over two test hosts (network namespaces: a real link cut, a real browser kill). Prints a table and the goals (MET/MISS), writes bench/results/<date>.json, .md and .svg (and
  * latest.*). Run with --help for the flags.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
@@ -25,6 +25,7 @@ import { type Cell, computeRatios, summarizeCell } from './harness/results';
 import { type RepetitionResult, type RepetitionTrace, runRepetition } from './harness/scenarios';
 import { startBenchServer } from './harness/server';
 import { sourceSnapshot } from './harness/source-snapshot';
+import { hostsBrowserVersion, runHostsRepetition, withTwoHosts } from './harness/two-hosts';
 
 const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
 
@@ -50,6 +51,9 @@ function seriesOf(options: BenchOptions): Series[] {
       reps: options.reps,
     });
   }
+  if (options.arrangements.includes('hosts') && options.contenders.includes('conclave')) {
+    series.push({ id: 'conclave', arrangement: 'hosts', label: 'Conclave, two hosts', reps: options.reps });
+  }
   return series;
 }
 
@@ -69,12 +73,14 @@ async function main(): Promise<void> {
   const server = await startBenchServer(staticDir);
   progress(`serving on ${server.url}`);
 
-  const series = seriesOf(options);
+  let series = seriesOf(options);
   const cells: Cell[] = [];
   const traces: Record<string, RepetitionTrace> = {};
   let browserVersion = 'unknown';
+  let hostsSkipped: string | undefined;
   try {
     for (const { id, arrangement, reps } of series) {
+      if (arrangement === 'hosts') continue; // below, with its own network and server
       const contender = contenders[id];
       for (const tabs of options.tabs) {
         // Fresh browsers per column and size: memory readings do not inherit earlier rooms.
@@ -114,6 +120,35 @@ async function main(): Promise<void> {
     await server.close();
   }
 
+  const hostsSeries = series.find((column) => column.arrangement === 'hosts');
+  if (hostsSeries) {
+    hostsSkipped = await withTwoHosts(staticDir, async ({ network, server: bridgeServer }) => {
+      progress(`two hosts on ${network.bridgeAddress}, serving on ${bridgeServer.url}`);
+      if (browserVersion === 'unknown') browserVersion = `Chromium ${await hostsBrowserVersion(network)}`;
+      for (const tabs of options.tabs) {
+        const results: RepetitionResult[] = [];
+        for (let rep = 1; rep <= hostsSeries.reps; rep++) {
+          results.push(
+            await runHostsRepetition(network, bridgeServer.url, {
+              contender: contenders.conclave,
+              arrangement: 'hosts',
+              tabs,
+              rep,
+              reps: hostsSeries.reps,
+              steadyMs: undefined,
+              trace: false,
+            }),
+          );
+        }
+        cells.push(summarizeCell('conclave', tabs, results, 'hosts'));
+      }
+    });
+    if (hostsSkipped !== undefined) {
+      progress(`two hosts skipped: ${hostsSkipped}`);
+      series = series.filter((column) => column !== hostsSeries);
+    }
+  }
+
   const date = startedAt.toISOString().slice(0, 10);
   const notes = [
     ...(source.info.dirty ? ['Measured the working tree with uncommitted changes to the packages.'] : []),
@@ -133,6 +168,12 @@ async function main(): Promise<void> {
           'Crash failover "when only heartbeats tell": the leader and every other tab drop what arrives from each other (the page\'s fault injection, deafTo) while links and signaling stay up; timed from Node before the first tab applies it.',
         ]
       : []),
+    ...(hostsSeries && hostsSkipped === undefined
+      ? [
+          'Two hosts: two network namespaces on a bridge (the e2e test hosts), one Chromium per host with half the tabs (alternating), the signaling server on the bridge address (an insecure origin: no Web Locks, no SubtleCrypto, as on a LAN without TLS). Each repetition launches a fresh browser per host and opens two rooms on them: in the first the leader\'s host link goes down (ip link set down on its bridge-side veth: no TCP close, no goodbye), in the second the leader host\'s browser process is SIGKILLed. Both are timed from Node just before the fault to the other host\'s tabs agreeing on a new leader; they are reported in the rows "crash failover, heartbeats only" (the cut) and "crash failover" (the kill). No graceful failover, newcomer or steady state there.',
+        ]
+      : []),
+    ...(hostsSkipped !== undefined ? [`Two hosts skipped: ${hostsSkipped}.`] : []),
     'First leader is clamped at 0 when the room agreed before the last link opened (the raw value is in the JSON); "navigation → agreed leader" shows start-up as a user sees it.',
   ];
   const report: BenchReport = {
@@ -155,15 +196,26 @@ async function main(): Promise<void> {
     notes,
   };
 
-  // A full run (the default flags) is <date>.* and becomes latest.*; --quick is <date>-quick.*; anything else
-  // (fewer tabs, contenders or repetitions) is <date>-partial.*, kept out of git.
+  // A full run (the default flags, test hosts available) is <date>.* and becomes latest.*; --quick is
+  // <date>-quick.*; anything else (fewer tabs, contenders, arrangements or repetitions) is <date>-partial.*, kept
+  // out of git.
   const full =
     !options.quick &&
     options.tabs.join() === '2,8,16' &&
     options.contenders.length === 3 &&
-    options.arrangements.length === 2 &&
+    options.arrangements.length === 3 &&
+    hostsSkipped === undefined &&
     options.reps >= 5;
-  const stem = `${resultsDir}/${date}${full ? '' : options.quick ? '-quick' : '-partial'}`;
+  // A quick run of fewer arrangements (or without test hosts) says which it ran, so it does not replace a
+  // complete quick run of the day.
+  const allArrangements = options.arrangements.length === 3 && hostsSkipped === undefined;
+  const quickSuffix = allArrangements
+    ? '-quick'
+    : `-quick-${series
+        .map((column) => column.arrangement)
+        .filter((a, i, all) => all.indexOf(a) === i)
+        .join('-')}`;
+  const stem = `${resultsDir}/${date}${full ? '' : options.quick ? quickSuffix : '-partial'}`;
   await mkdir(resultsDir, { recursive: true });
   await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${stem}.svg`, renderChart(report));

@@ -3,11 +3,12 @@ import { figureLabels, findCell, type LatencyFigure } from './results';
 
 function color(series: Series): string {
   if (series.arrangement === 'cross') return '#7c3aed';
+  if (series.arrangement === 'hosts') return '#db2777';
   return { conclave: '#2563eb', fabric: '#d97706', bc: '#059669' }[series.id];
 }
 
 /**
- * The absolute goals across two browsers (issue 10, 8 tabs), drawn as dashed lines; the same-browser goals are
+ * The absolute goals across two browsers and two hosts (issue 10, 8 tabs), drawn as dashed lines; the same-browser goals are
  * relative to broadcast-channel, whose bars stand beside Conclave's.
  */
 const goals: Partial<Record<LatencyFigure, number>> = {

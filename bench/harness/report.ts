@@ -123,6 +123,7 @@ export function markdownTable(report: BenchReport): string {
 const arrangementNames: Readonly<Record<Arrangement, string>> = {
   same: 'same browser',
   cross: 'two browsers',
+  hosts: 'two hosts',
 };
 
 function verdict(goal: GoalCheck): string {

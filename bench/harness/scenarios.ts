@@ -49,11 +49,15 @@ export interface RepetitionResult {
   readonly gracefulDetail: { readonly leavingMs?: number; readonly pagehideMs?: number } | undefined;
   /** A new tab joins a room with a leader → it shows that leader (from its first link open / load). */
   readonly newcomerMs: Sample;
-  /** Leader renderer crashed (CDP Page.crash) → the remaining tabs agree on a new leader. */
+  /**
+   * Leader renderer crashed (CDP Page.crash) → the remaining tabs agree on a new leader. Two hosts: the leader
+   * host's browser process is killed (SIGKILL) → the other host's tabs agree on a new leader.
+   */
   readonly crashMs: Sample;
   /**
-   * Cross-browser only: the leader is cut off (it and every other tab drop what arrives from each other; links
-   * and signaling stay up, so only missing heartbeats tell) → the other tabs agree on a new leader.
+   * Cross-browser: the leader is cut off (it and every other tab drop what arrives from each other; links and
+   * signaling stay up, so only missing heartbeats tell) → the other tabs agree on a new leader. Two hosts: the
+   * leader host's link goes down (no TCP close, no goodbye) → the other host's tabs agree on a new leader.
    */
   readonly cutMs: Sample;
   readonly steady: SteadyResult | undefined;

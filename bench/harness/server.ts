@@ -6,7 +6,11 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-export async function startBenchServer(staticDir: string): Promise<BenchServer> {
-  const server = await startSignalingServer({ port: 0, staticDir });
+/**
+ * Listens on a free port of `host`: loopback by default, a test bridge's address for the two-host arrangement
+ * (the pages come from the same server, so their origin is the server's own, which it allows).
+ */
+export async function startBenchServer(staticDir: string, host = '127.0.0.1'): Promise<BenchServer> {
+  const server = await startSignalingServer({ port: 0, staticDir, host });
   return { url: server.url, close: () => server.close() };
 }

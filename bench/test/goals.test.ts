@@ -188,3 +188,29 @@ describe('checkGoals: two browsers, absolute bounds', () => {
     ]);
   });
 });
+
+describe('checkGoals: two hosts, the same absolute bounds', () => {
+  it('judges the two-host cell apart from the two-browser one: kill ≤ 300 ms, link down ≤ 1.5 s', () => {
+    const goals = checkGoals([
+      cell('conclave', 'cross', { crashMs: 100, cutMs: 1000 }),
+      cell('conclave', 'hosts', { crashMs: 301, cutMs: 1500 }),
+    ]);
+    expect(find(goals, 10, 'hosts', 'crash failover when signaling')).toMatchObject({
+      measured: 301,
+      met: false,
+    });
+    expect(find(goals, 10, 'hosts', 'crash failover when only heartbeats')).toMatchObject({
+      measured: 1500,
+      met: true,
+    });
+    expect(find(goals, 10, 'cross', 'crash failover when signaling').met).toBe(true);
+  });
+
+  it('has no verdict when the test hosts were skipped', () => {
+    const goals = checkGoals([cell('conclave', 'cross', { crashMs: 100, cutMs: 1000 })]);
+    expect(goals.filter((goal) => goal.arrangement === 'hosts').map((goal) => goal.met)).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+});

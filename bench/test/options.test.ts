@@ -8,7 +8,7 @@ describe('parseOptions', () => {
       reps: 5,
       fabricReps: 5,
       contenders: ['conclave', 'fabric', 'bc'],
-      arrangements: ['same', 'cross'],
+      arrangements: ['same', 'cross', 'hosts'],
       steadyMs: 30_000,
       quick: false,
     });
@@ -26,10 +26,13 @@ describe('parseOptions', () => {
     });
   });
 
-  it('--arrangement picks one arrangement or both', () => {
+  it('--arrangement picks one arrangement, a list, both (the loopback two) or all', () => {
     expect(parseOptions(['--arrangement', 'same']).arrangements).toEqual(['same']);
     expect(parseOptions(['--arrangement', 'cross']).arrangements).toEqual(['cross']);
+    expect(parseOptions(['--arrangement', 'hosts']).arrangements).toEqual(['hosts']);
     expect(parseOptions(['--arrangement', 'both']).arrangements).toEqual(['same', 'cross']);
+    expect(parseOptions(['--arrangement', 'all']).arrangements).toEqual(['same', 'cross', 'hosts']);
+    expect(parseOptions(['--arrangement', 'hosts,cross']).arrangements).toEqual(['cross', 'hosts']);
   });
 
   it('rejects bad values with a readable error', () => {
