@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { type Browser, type BrowserContext, type BrowserServer, chromium } from '@playwright/test';
 // The e2e test hosts, not a second netns implementation: the bench only drives them.
 import { chromiumArgs } from '../../e2e/support/chromium';
@@ -14,6 +12,7 @@ import {
 import type { Agreement } from './agreement';
 import { chromiumExecutable } from './browser';
 import { tabUrl } from './contenders';
+import { descendants, untilGone } from './processes';
 import { progress } from './progress';
 import type { RepetitionPlan, RepetitionResult } from './scenarios';
 import { type BenchServer, startBenchServer } from './server';
@@ -31,8 +30,7 @@ export interface HostsRig {
  * Runs `body` with two test hosts (the e2e helpers: network namespaces on a bridge) and a signaling server on
  * the bridge serving `staticDir`. Resolves with why it could not (not root, no `ip netns`) instead of running
  * `body`; the bench is not CI, so that is a skip, not a failure. Leftovers of a killed earlier run are swept
- * first, unless another run's test hosts are in use (the sweep cannot tell theirs from stale ones); the
- * network is destroyed afterwards, also when `body` fails.
+ * first (not another run's networks in use); the network is destroyed afterwards, also when `body` fails.
  */
 export async function withTwoHosts(
   staticDir: string,
@@ -40,10 +38,7 @@ export async function withTwoHosts(
 ): Promise<string | undefined> {
   const why = await testHostsUnavailable();
   if (why !== undefined) return why;
-  const busy = await testHostsInUse();
-  if (busy.length === 0) await sweepTestHosts();
-  else
-    progress(`not sweeping test hosts: ${busy.join(', ')} run processes (another run's, e.g. the e2e tests)`);
+  await sweepTestHosts(); // only networks no run uses
   const network = await createTestNetwork(2, chromiumExecutable() ?? chromium.executablePath());
   try {
     const server = await startBenchServer(staticDir, network.bridgeAddress);
@@ -56,25 +51,6 @@ export async function withTwoHosts(
     await network.destroy();
   }
   return undefined;
-}
-
-/**
- * Test-host namespaces (the e2e prefix) with processes inside: a live run's, which the sweep would pull the
- * network from under (it removes every one of them, not only stale ones).
- */
-async function testHostsInUse(): Promise<string[]> {
-  const run = promisify(execFile);
-  const list = await run('ip', ['netns', 'list'], { timeout: 10_000 }).catch(() => ({ stdout: '' }));
-  const names = list.stdout
-    .split('\n')
-    .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith('cvt'));
-  const busy: string[] = [];
-  for (const name of names) {
-    const pids = await run('ip', ['netns', 'pids', name], { timeout: 10_000 }).catch(() => ({ stdout: '' }));
-    if (pids.stdout.trim() !== '') busy.push(name);
-  }
-  return busy;
 }
 
 /** One host's Chromium: a browser server (so Node knows the browser process and can kill it) and a client. */
@@ -343,44 +319,6 @@ class HostsRepetition {
       problems: this.problems,
       trace: undefined,
     };
-  }
-}
-
-/** Every process below `pid` (from /proc: each process's parent is field 4 of its stat). */
-async function descendants(pid: number): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (Number.isInteger(parent)) parents.set(Number(entry), parent);
-  }
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const next = queue.shift()!;
-    for (const [child, parent] of parents) {
-      if (parent === next) {
-        found.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return found;
-}
-
-/** When none of `pids` exists any more (epoch ms), or undefined after `timeoutMs`. */
-async function untilGone(pids: readonly number[], timeoutMs: number): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // A zombie (state Z) is dead; whether its parent reaped it yet does not matter here.
-    const states = await Promise.all(
-      pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)),
-    );
-    const alive = states.filter((stat) => stat !== undefined && stat[stat.lastIndexOf(')') + 2] !== 'Z');
-    if (alive.length === 0) return Date.now();
-    if (Date.now() >= deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -47,19 +47,36 @@ export async function testHostsUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Removes what an earlier run left behind (a killed test process runs no cleanup). */
+/**
+ * Removes what an earlier run left behind (a killed test process runs no cleanup): every test network none of
+ * whose hosts runs a process. A network in use by another run on this machine (the e2e host tests, the
+ * bench's two-host arrangement) is left alone.
+ */
 export async function sweepTestHosts(): Promise<void> {
   const namespaces = (await ip('netns', 'list').catch(() => ''))
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
     .filter((name) => name.startsWith(prefix));
-  for (const name of namespaces) await ip('netns', 'del', name).catch(() => {});
+  const inUse = new Set<string>();
+  for (const name of namespaces) {
+    const pids = await ip('netns', 'pids', name).catch(() => '');
+    if (pids.trim() !== '') inUse.add(networkOf(name));
+  }
+  const stale = (name: string) => !inUse.has(networkOf(name));
+  for (const name of namespaces.filter(stale)) await ip('netns', 'del', name).catch(() => {});
   const links = (await ip('-o', 'link', 'show').catch(() => ''))
     .split('\n')
     .map((line) => line.split(':')[1]?.trim().split('@')[0] ?? '')
     .filter((name) => name.startsWith(prefix));
-  for (const name of links) await ip('link', 'del', name).catch(() => {});
+  for (const name of links.filter(stale)) await ip('link', 'del', name).catch(() => {});
 }
+
+/** The network a namespace or link belongs to: every name is the prefix, the network's 4-character id, a suffix. */
+function networkOf(name: string): string {
+  return name.slice(prefix.length, prefix.length + networkIdLength);
+}
+
+const networkIdLength = 4;
 
 /**
  * Creates a bridge with `count` test hosts on it (10.231.N.0/24; the bridge is .1, host i is .(10 + i)).
@@ -67,7 +84,10 @@ export async function sweepTestHosts(): Promise<void> {
  * bridge. Whatever fails half-way is removed before the error is thrown.
  */
 export async function createTestNetwork(count: number, chromium: string): Promise<TestNetwork> {
-  const id = Math.random().toString(36).slice(2, 6);
+  const id = Math.random()
+    .toString(36)
+    .slice(2, 2 + networkIdLength)
+    .padEnd(networkIdLength, '0');
   const subnet = `10.231.${Math.floor(Math.random() * 250) + 1}`;
   const bridge = `${prefix}${id}br`;
   const bridgeAddress = `${subnet}.1`;
