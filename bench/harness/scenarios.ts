@@ -336,11 +336,7 @@ class Repetition {
   private async finish(
     result: Omit<RepetitionResult, 'rep' | 'room' | 'problems' | 'trace'>,
   ): Promise<RepetitionResult> {
-    for (const tab of this.tracker.tabs) {
-      for (const message of tab.problems) this.problems.push(`tab ${tab.index}: ${message}`);
-    }
-    if (this.tracker.rejectedReports() > 0)
-      this.problems.push(`${this.tracker.rejectedReports()} invalid reports`);
+    this.problems.push(...this.tracker.problems());
     for (const problem of this.problems) this.say(`problem: ${problem}`);
     return {
       ...result,

@@ -128,9 +128,14 @@ export class TabTracker {
     return agreement(this.live(), excluded);
   }
 
-  /** Reports the harness rejected (bad payload or unknown page); should stay 0. */
-  rejectedReports(): number {
-    return this.invalidReports;
+  /**
+   * What went wrong in the tabs, one line each: each tab's problems, and the reports the harness rejected
+   * (bad payload or unknown page; should be none).
+   */
+  problems(): string[] {
+    const lines = this.tabs.flatMap((tab) => tab.problems.map((message) => `tab ${tab.index}: ${message}`));
+    if (this.invalidReports > 0) lines.push(`${this.invalidReports} invalid reports`);
+    return lines;
   }
 
   /**

@@ -305,12 +305,7 @@ class HostsRepetition {
   }
 
   private finish(result: Omit<RepetitionResult, 'rep' | 'room' | 'problems' | 'trace'>): RepetitionResult {
-    for (const room of this.rooms) {
-      for (const tab of room.tracker.tabs)
-        for (const message of tab.problems) this.problems.push(`tab ${tab.index}: ${message}`);
-      if (room.tracker.rejectedReports() > 0)
-        this.problems.push(`${room.tracker.rejectedReports()} invalid reports`);
-    }
+    for (const room of this.rooms) this.problems.push(...room.tracker.problems());
     for (const problem of this.problems) this.say(`problem: ${problem}`);
     return {
       ...result,
