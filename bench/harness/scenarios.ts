@@ -8,8 +8,8 @@ import { progress } from './progress';
 import type { RepetitionTrace } from './repetition-trace';
 import type { Sample } from './stats';
 import { measureSteadyState, type SteadyResult } from './steady-state';
-import { newcomerStart, readyAt } from './tab-readiness';
-import { type Tab, TabTracker, type Timeout } from './tab-tracker';
+import { meshTimeoutMs, newcomerStart, waitForMesh } from './tab-readiness';
+import { type Tab, TabTracker } from './tab-tracker';
 
 /** One repetition of the whole sequence for one contender and room size. */
 export interface RepetitionPlan {
@@ -129,24 +129,6 @@ class Repetition {
     return tab;
   }
 
-  /** Waits until every live tab is ready (meshed); resolves with the last tab's ready time. */
-  private waitForMesh(timeoutMs: number): Promise<number | Timeout> {
-    return this.tracker.waitFor(() => {
-      const live = this.tracker.live();
-      let last = Number.NEGATIVE_INFINITY;
-      for (const tab of live) {
-        const at = readyAt(tab, this.plan.contender, live.length - 1);
-        if (at === undefined) return undefined;
-        last = Math.max(last, at);
-      }
-      return last;
-    }, timeoutMs);
-  }
-
-  private meshTimeoutMs(): number {
-    return 15_000 + 1_500 * this.plan.tabs;
-  }
-
   private leaderTab(agreement: Agreement): Tab {
     const tab = this.tracker.live().find((candidate) => candidate.selfId === agreement.leaderId);
     if (!tab) throw new Error('agreement on a leader that is not a live tab');
@@ -180,10 +162,10 @@ class Repetition {
     for (let i = 0; i < tabs; i++) opened.push(await this.openTab());
     const navigatedAt = this.act(`navigate ${tabs} tabs`);
     await Promise.all(opened.map((tab) => tab.page.goto(this.url)));
-    const meshAt = await this.waitForMesh(this.meshTimeoutMs());
+    const meshAt = await waitForMesh(this.tracker, this.plan.contender, this.plan.tabs);
     result.meshMs = meshAt === 'timeout' ? meshAt : meshAt - navigatedAt;
     if (meshAt === 'timeout') {
-      this.say(`mesh not complete after ${this.meshTimeoutMs()} ms`);
+      this.say(`mesh not complete after ${meshTimeoutMs(this.plan.tabs)} ms`);
       return this.finish(result);
     }
 
@@ -268,7 +250,7 @@ class Repetition {
     await this.checkpoint('newcomer');
 
     // Crash failover: the full mesh again (the newcomer linked to everyone), then crash the leader's renderer.
-    const remeshed = await this.waitForMesh(this.meshTimeoutMs());
+    const remeshed = await waitForMesh(this.tracker, this.plan.contender, this.plan.tabs);
     agreed = await this.tracker.waitForStableAgreement(
       new Set(),
       contender.timeouts.leader,

@@ -1,5 +1,5 @@
 import type { Contender } from './contenders';
-import type { Tab } from './tab-tracker';
+import type { Tab, TabTracker } from './tab-tracker';
 
 /** Ready in Conclave's sense: every link open. broadcast-channel tabs are ready when loaded. */
 export function readyAt(tab: Tab, contender: Contender, linkTarget: number): number | undefined {
@@ -10,6 +10,25 @@ export function readyAt(tab: Tab, contender: Contender, linkTarget: number): num
     if (open >= linkTarget && (at === undefined || reachedAt < at)) at = reachedAt;
   }
   return tab.openLinks >= linkTarget ? at : undefined;
+}
+
+/** How long a room of `tabs` tabs may take to mesh before the repetition records a timeout. */
+export function meshTimeoutMs(tabs: number): number {
+  return 15_000 + 1_500 * tabs;
+}
+
+/** Waits until every live tab is ready (meshed); resolves with the last tab's ready time, or a timeout. */
+export function waitForMesh(tracker: TabTracker, contender: Contender, tabs: number) {
+  return tracker.waitFor(() => {
+    const live = tracker.live();
+    let last = Number.NEGATIVE_INFINITY;
+    for (const tab of live) {
+      const at = readyAt(tab, contender, live.length - 1);
+      if (at === undefined) return undefined;
+      last = Math.max(last, at);
+    }
+    return last;
+  }, meshTimeoutMs(tabs));
 }
 
 /** Where a newcomer's clock starts: its first open link (Conclave) or its load (broadcast-channel). */

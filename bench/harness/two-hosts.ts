@@ -17,7 +17,7 @@ import { progress } from './progress';
 import type { RepetitionPlan, RepetitionResult } from './scenarios';
 import { type BenchServer, startBenchServer } from './server';
 import type { Sample } from './stats';
-import { readyAt } from './tab-readiness';
+import { waitForMesh } from './tab-readiness';
 import { type Tab, TabTracker } from './tab-tracker';
 
 /** Two test hosts on a bridge and the bench's signaling server listening on the bridge. */
@@ -141,19 +141,7 @@ class HostsRepetition {
     }
     const navigatedAt = this.act(`${name}: navigate ${this.plan.tabs} tabs`);
     await Promise.all(tracker.tabs.map((tab) => tab.page.goto(url)));
-    const meshAt = await tracker.waitFor(
-      () => {
-        const live = tracker.live();
-        let last = Number.NEGATIVE_INFINITY;
-        for (const tab of live) {
-          const at = readyAt(tab, this.plan.contender, live.length - 1);
-          if (at === undefined) return undefined;
-          last = Math.max(last, at);
-        }
-        return last;
-      },
-      15_000 + 1_500 * this.plan.tabs,
-    );
+    const meshAt = await waitForMesh(tracker, this.plan.contender, this.plan.tabs);
     return { room, navigatedAt, meshAt };
   }
 
