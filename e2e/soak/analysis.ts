@@ -10,18 +10,6 @@ import type {
 } from './analysis-types';
 import type { TabReport } from './report';
 
-export type {
-  ActionKind,
-  ActionRecord,
-  Distribution,
-  Episode,
-  Gap,
-  LifeTrace,
-  SharedTerm,
-  SoakAnalysis,
-  Takeover,
-} from './analysis-types';
-
 /** How close (ms) an action must precede a gap to be its cause: the pages' reports lag the driver a little. */
 const causeSlackMs = 50;
 

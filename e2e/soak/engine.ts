@@ -1,13 +1,8 @@
 import type { Room } from '@conclave/mesh';
 import type { BrowserContext, Page } from '@playwright/test';
 import { crashTab, roomUrl } from '../support/tabs';
-import {
-  type ActionKind,
-  type ActionRecord,
-  analyzeSoak,
-  type LifeTrace,
-  type SoakAnalysis,
-} from './analysis';
+import { analyzeSoak } from './analysis';
+import type { ActionKind, ActionRecord, LifeTrace, SoakAnalysis } from './analysis-types';
 import { between, type Random, seededRandom, weighted } from './random';
 import { reportBinding, reporterScript, type TabReport } from './report';
 

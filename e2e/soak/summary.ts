@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeSoak, type Distribution } from './analysis';
+import { analyzeSoak } from './analysis';
+import type { Distribution } from './analysis-types';
 import type { SoakResult, SoakTrace } from './engine';
 
 /** Where `npm run soak` writes its JSON. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './chromium';
+import { test as base } from './test';
 
 /** A Chromium whose background tabs are really hidden and throttled, driven by Playwright over CDP. */
 export interface RawChromium {
@@ -90,3 +91,13 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** Playwright Test with a `raw` fixture: a {@link launchRawChromium} per test, closed after it. */
+export const rawTest = base.extend<{ raw: RawChromium }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies destructured.
+  raw: async ({}, use) => {
+    const raw = await launchRawChromium();
+    await use(raw);
+    await raw.close();
+  },
+});

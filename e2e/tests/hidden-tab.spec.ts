@@ -1,20 +1,13 @@
 import type { Page } from '@playwright/test';
 import { expectLeadershipHolds, expectOneLeader } from '../support/agreement';
 import { crashLeaderAndAgree } from '../support/failover';
-import { launchRawChromium, type RawChromium } from '../support/raw-chromium';
+import { rawTest } from '../support/raw-chromium';
 import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
-import { test as base, expect } from '../support/test';
+import { expect } from '../support/test';
 import { aliveThresholdMs } from '../support/timing';
 
-/** This file's tabs live in a Chromium launched without Playwright's anti-throttling flags (see raw-chromium.ts). */
-const test = base.extend<{ raw: RawChromium }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies destructured.
-  raw: async ({}, use) => {
-    const raw = await launchRawChromium();
-    await use(raw);
-    await raw.close();
-  },
-});
+/** Tabs in one window of a Chromium without Playwright's focus emulation (see raw-chromium.ts). */
+const test = rawTest;
 
 const visibility = (pages: readonly Page[]) =>
   Promise.all(pages.map((page) => page.evaluate(() => document.visibilityState)));

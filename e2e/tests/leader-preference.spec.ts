@@ -1,33 +1,18 @@
 import type { Page } from '@playwright/test';
 import { expectOneLeader, judge } from '../support/agreement';
 import { readTabs } from '../support/dashboard';
-import { launchRawChromium, type RawChromium } from '../support/raw-chromium';
+import { rawTest } from '../support/raw-chromium';
 import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
-import { test as base, expect } from '../support/test';
-import type { ConclaveWindow } from './reliability/support/room-probe';
+import { expect } from '../support/test';
+import { lastGainReason } from './reliability/support/room-probe';
 
-/** Tabs in one window of a Chromium without Playwright's focus emulation: only the front tab is visible. */
-const test = base.extend<{ raw: RawChromium }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies destructured.
-  raw: async ({}, use) => {
-    const raw = await launchRawChromium();
-    await use(raw);
-    await raw.close();
-  },
-});
+/** Tabs in one window of a Chromium without Playwright's focus emulation (see raw-chromium.ts). */
+const test = rawTest;
 
 const hiddenLeaderMs = 1_500;
 
 async function visibility(page: Page): Promise<string> {
   return page.evaluate(() => document.visibilityState);
-}
-
-/** Why this tab's latest leadership-gained event happened ('elected' or 'handover'), if any. */
-async function lastGainReason(page: Page): Promise<string | undefined> {
-  return page.evaluate(() => {
-    const events = (window as ConclaveWindow).conclave?.snapshot().events ?? [];
-    return events.filter((event) => event.type === 'leadership-gained').at(-1)?.reason;
-  });
 }
 
 test("leaderPreference 'visible': a leader whose tab goes to the background hands over to the tab in front, and again when the user switches", async ({

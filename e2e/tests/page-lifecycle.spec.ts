@@ -1,27 +1,11 @@
-import type { Page } from '@playwright/test';
 import { expectOneLeader } from '../support/agreement';
-import { launchRawChromium, type RawChromium } from '../support/raw-chromium';
+import { rawTest } from '../support/raw-chromium';
 import { openTabs, roomUrl, uniqueRoom } from '../support/tabs';
-import { test as base, expect } from '../support/test';
-import type { ConclaveWindow } from './reliability/support/room-probe';
+import { expect } from '../support/test';
+import { lastGainReason } from './reliability/support/room-probe';
 
-/** Tabs in a Chromium without Playwright's focus emulation, where CDP can freeze a hidden page. */
-const test = base.extend<{ raw: RawChromium }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies destructured.
-  raw: async ({}, use) => {
-    const raw = await launchRawChromium();
-    await use(raw);
-    await raw.close();
-  },
-});
-
-/** Why this tab's latest leadership-gained event happened ('elected' or 'handover'), if any. */
-async function lastGainReason(page: Page): Promise<string | undefined> {
-  return page.evaluate(() => {
-    const events = (window as ConclaveWindow).conclave?.snapshot().events ?? [];
-    return events.filter((event) => event.type === 'leadership-gained').at(-1)?.reason;
-  });
-}
+/** Tabs in one window of a Chromium without Playwright's focus emulation (see raw-chromium.ts). */
+const test = rawTest;
 
 // Chromium fires `freeze` when a hidden tab is frozen (after minutes in the background, or discarded); CDP's
 // Page.setWebLifecycleState does the same at once. A visible page is hidden first, so the tab is frozen hidden.

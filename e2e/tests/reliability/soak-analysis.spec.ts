@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
-import { type ActionRecord, analyzeSoak, distribution, type LifeTrace } from '../../soak/analysis';
+import { analyzeSoak, distribution } from '../../soak/analysis';
+import type { ActionRecord, LifeTrace } from '../../soak/analysis-types';
 import type { TabReport } from '../../soak/report';
 
 // The soak's figures are only as good as the analysis that replays the tabs' reports: these tests pin it

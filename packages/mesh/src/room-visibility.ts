@@ -32,7 +32,9 @@ export class RoomVisibility {
             options.hiddenLeaderMs,
           )
         : undefined;
-    this.#unsubscribe = mesh.onChange.add(() => this.#preference?.changed());
+    // Peers' reports matter only to the preference: without it, mesh changes are not watched at all.
+    const preference = this.#preference;
+    this.#unsubscribe = preference ? mesh.onChange.add(() => preference.changed()) : () => {};
   }
 
   /** This page turned visible or hidden. */

@@ -59,3 +59,11 @@ export async function readStats(page: Page): Promise<RoomStats> {
     return room.stats();
   });
 }
+
+/** Why this tab's latest leadership-gained event happened ('elected' or 'handover'), if any. */
+export async function lastGainReason(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const events = (window as ConclaveWindow).conclave?.snapshot().events ?? [];
+    return events.filter((event) => event.type === 'leadership-gained').at(-1)?.reason;
+  });
+}
