@@ -49,6 +49,17 @@ export interface Takeover {
   readonly newcomer: boolean;
 }
 
+/**
+ * A tab that went back or sideways: the leadership it followed or held next was not above the one before
+ * (compareLeadership). Fencing with `(term, leaderId)` relies on this never happening.
+ */
+export interface FencingBreak {
+  readonly id: string;
+  readonly at: number;
+  readonly from: { readonly term: number; readonly leaderId: string };
+  readonly to: { readonly term: number; readonly leaderId: string };
+}
+
 /** Terms that more than one leader used. */
 export interface SharedTerm {
   readonly term: number;
@@ -105,7 +116,13 @@ export interface SoakAnalysis {
     readonly highest: number;
     /** Terms claimed by two different leaders, newcomers included (groups that cannot hear each other can). */
     readonly claimedByTwoLeaders: readonly SharedTerm[];
-    /** Terms under which other tabs followed two different leaders: what breaks fencing. Must be empty. */
+    /**
+     * Terms under which tabs followed two different leaders, counted across the room. Groups that cannot
+     * hear each other yet (tabs still linking) can each raise a leadership to the same term; that is not a
+     * fencing break as long as no tab follows both ({@link fencingBreaks}).
+     */
     readonly followedUnderTwoLeaders: readonly SharedTerm[];
+    /** Tabs whose next leadership was not above their previous one: what breaks fencing. Must be empty. */
+    readonly fencingBreaks: readonly FencingBreak[];
   };
 }

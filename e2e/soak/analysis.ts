@@ -2,6 +2,7 @@ import type {
   ActionRecord,
   Distribution,
   Episode,
+  FencingBreak,
   Gap,
   LifeTrace,
   SharedTerm,
@@ -323,5 +324,27 @@ function termsOf(
     highest,
     claimedByTwoLeaders: shared(claimed),
     followedUnderTwoLeaders: shared(followed),
+    fencingBreaks: lives.flatMap(fencingBreaksOf),
   };
+}
+
+/**
+ * The leaderships a life followed or held, in order: each must have a higher term than the one before. So a
+ * tab never returns to an older leadership (what fencing by `(term, leaderId)` needs), and never follows a
+ * second leader under a term it already followed or held (the rule in known-leadership.ts).
+ */
+function fencingBreaksOf(life: Life): FencingBreak[] {
+  const breaks: FencingBreak[] = [];
+  let previous: FencingBreak['from'] | undefined;
+  for (const report of life.reports) {
+    const leaderId = report.role === 'leader' ? report.id : report.leader;
+    if (leaderId === null || report.term === 0) continue;
+    const current = { term: report.term, leaderId };
+    if (previous?.term === current.term && previous.leaderId === current.leaderId) continue;
+    if (previous !== undefined && current.term <= previous.term) {
+      breaks.push({ id: life.id, at: report.t, from: previous, to: current });
+    }
+    previous = current;
+  }
+  return breaks;
 }

@@ -72,12 +72,12 @@ async function main(): Promise<void> {
     console.log(`\n${formatSummary(result)}\n`);
     console.log(`soak: wrote ${await writeResult(result)} (raw reports: ${await writeTrace(result, trace)})`);
     const broken =
-      result.analysis.terms.followedUnderTwoLeaders.length > 0 ||
+      result.analysis.terms.fencingBreaks.length > 0 ||
       result.analysis.leaderless.unfinished > 0 ||
       !result.settled.atEnd;
     if (broken) {
       console.error(
-        'soak: an invariant broke (a term followed under two leaders, a failover that never ended, or no agreement at the end)',
+        'soak: an invariant broke (a tab went back to an older term or followed two leaders under one, a failover that never ended, or no agreement at the end)',
       );
       process.exitCode = 1;
     }

@@ -53,7 +53,16 @@ export function formatSummary(result: SoakResult): string {
         ],
         ['  longest episode', ms(Math.max(0, ...a.twoLeaders.episodes.map((e) => e.durationMs))), '0 ms'],
         ['two leaders anywhere (incl. unlinked newcomers)', ms(a.twoLeaders.anywhereMs), '—'],
-        ['terms followed under two leaders (fencing)', String(a.terms.followedUnderTwoLeaders.length), '0'],
+        [
+          'tabs that went back or followed two leaders in one term (fencing)',
+          String(a.terms.fencingBreaks.length),
+          '0',
+        ],
+        [
+          'terms followed under two leaders, across unlinked groups',
+          String(a.terms.followedUnderTwoLeaders.length),
+          '—',
+        ],
         ['terms claimed by two leaders (incl. newcomers)', String(a.terms.claimedByTwoLeaders.length), '—'],
         ['failovers that never ended', String(a.leaderless.unfinished), '0'],
         [

@@ -64,6 +64,29 @@ test('a term under which tabs followed two different leaders is reported', () =>
   const { terms } = analyzeSoak(lives, [], { from: 0, to: 100 });
   expect(terms.followedUnderTwoLeaders).toEqual([{ term: 4, leaders: ['a', 'b'] }]);
   expect(terms.claimedByTwoLeaders).toEqual([{ term: 4, leaders: ['a', 'b'] }]);
+  // Two groups that never heard each other: no tab followed both, so nothing fenced went back.
+  expect(terms.fencingBreaks).toEqual([]);
+});
+
+test('a tab that follows a second leader under the same term, or an older term, breaks fencing', () => {
+  const lives: LifeTrace[] = [
+    {
+      id: 'c',
+      reports: [
+        report(0, 'c', 'follower', 'a', 4, ['a', 'b']),
+        report(10, 'c', 'follower', null, 4, ['a', 'b']),
+        report(20, 'c', 'follower', 'a', 4, ['a', 'b']),
+        report(30, 'c', 'follower', 'b', 4, ['a', 'b']),
+        report(40, 'c', 'leader', 'c', 5, ['a', 'b']),
+        report(50, 'c', 'leader', 'c', 6, ['a', 'b']),
+        report(60, 'c', 'follower', 'a', 3, ['a', 'b']),
+      ],
+    },
+  ];
+  expect(analyzeSoak(lives, [], { from: 0, to: 100 }).terms.fencingBreaks).toEqual([
+    { id: 'c', at: 30, from: { term: 4, leaderId: 'a' }, to: { term: 4, leaderId: 'b' } },
+    { id: 'c', at: 60, from: { term: 6, leaderId: 'c' }, to: { term: 3, leaderId: 'a' } },
+  ]);
 });
 
 test('a change of leader while the old one lives and no action touched it is a takeover', () => {
@@ -122,6 +145,7 @@ test('a leader crash opens a gap from the crash to the next leader, attributed t
     highest: 2,
     claimedByTwoLeaders: [],
     followedUnderTwoLeaders: [],
+    fencingBreaks: [],
   });
 });
 
