@@ -20,8 +20,11 @@ export const fabricDefaults: Readonly<ResolvedElectionConfig> = Object.freeze({
  *
  * - **First leader ≤ 1.5 s after the mesh completes.** The view is sampled every 250 ms and start-up ends at the
  *   first sample that equals the previous one, so ≤ 500 ms after the last link opened; the lowest id proposes at
- *   once (`proposalBackoff` only delays the others) and declares 300 ms later: ≈ 0.8 s. The 1.5 s grace caps the
- *   wait when links keep opening.
+ *   once (`proposalBackoff` only delays the others) and declares 300 ms later: ≈ 0.8 s. The 3 s grace caps the
+ *   wait when links keep opening. It only delays a room with no leader to answer (a leader answers a newcomer
+ *   as soon as their link opens, which ends the newcomer's start-up), and it is what stands between a
+ *   newcomer whose links open slowly and a second leader: under load in CI a newcomer's links once took longer
+ *   than the 1.5 s this used to be, and it led beside the sitting leader for 1.2 s.
  * - **Crash failover ≤ 1.5 s when only the liveness timer notices.** Followers suspect the leader exactly
  *   `leaderAliveThreshold` = 1 s after its last declaration (it declares every 500 ms, so detection takes 0.5-1 s
  *   after the crash), then the lowest remaining id proposes within 25 ms and declares 300 ms later: ≤ 1.35 s.
@@ -35,7 +38,7 @@ export const fabricDefaults: Readonly<ResolvedElectionConfig> = Object.freeze({
  * deliver in a few ms, so it leaves room for a busy tab.
  */
 export const browserDefaults: Readonly<ResolvedElectionConfig> = Object.freeze({
-  startupGracePeriod: 1_500,
+  startupGracePeriod: 3_000,
   membershipSampleInterval: 250,
   leaderAliveThreshold: 1_000,
   leaderElectionDuration: 300,

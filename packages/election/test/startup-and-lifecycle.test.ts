@@ -64,6 +64,21 @@ describe('start-up grace (Fabric: waitForMembershipStabilization)', () => {
     expect(proposals()).toHaveLength(1);
   });
 
+  it('a newcomer whose links open after 2.5 s (a loaded machine) follows the sitting leader, never proposing', () => {
+    const { net, election, proposals } = start([]);
+    net.setSettling(true);
+    net.clock.schedule(2_500, () => {
+      net.setPeers(['leader']);
+      net.setSettling(false);
+      // The leader answers a peer that enters its view at once.
+      net.deliver({ type: 'declaration', sender: 'leader', term: 7 });
+    });
+    net.clock.runUntil(2_500 + T / 2);
+    expect(election.state()).toMatchObject({ phase: 'steady', leaderId: 'leader', term: 7 });
+    expect(proposals()).toEqual([]);
+    expect(election.isLeader()).toBe(false);
+  });
+
   it('gives up waiting when the grace period is over', () => {
     const { net, proposals } = start([]);
     for (let t = 100, n = 1; t < 10 * grace; t += sample, n++) {
