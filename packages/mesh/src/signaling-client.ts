@@ -14,9 +14,10 @@ import {
 } from '@conclave/protocol';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { JoinRoomError } from './errors';
-import { joinRetryBackoff, maxShutdownDelayMs, meshLimits, signalPace } from './limits';
+import { joinRetryBackoff, maxShutdownDelayMs, signalPace } from './limits';
 import type { LinkSignal } from './link-signal';
 import { Pacer } from './pacer';
+import { type MemberEvent, RoomMembers } from './room-members';
 
 export interface SignalingClientOptions {
   readonly url: string;
@@ -90,12 +91,7 @@ export class SignalingClient {
   #attempts = 0;
   #retryTimer: unknown;
   #shutdownDelayMs: number | undefined;
-  /**
-   * The room's other members as the last join and the peer events since told (bounded by the largest room):
-   * whoever creates the room from a join reads it then, so a peer that joined or left while the caller was
-   * still setting up (after the join answered, before it listened) is not missed.
-   */
-  readonly #members = new Set<PeerId>();
+  readonly #members = new RoomMembers();
   #firstJoin: { resolve(room: JoinedRoom): void; reject(error: JoinRoomError): void } | undefined;
   readonly #stats = {
     rejoins: 0,
@@ -163,9 +159,9 @@ export class SignalingClient {
     return this.#id;
   }
 
-  /** The room's other members now, as signaling reported them (see the field's comment). */
+  /** The room's other members now, as signaling reported them (see {@link RoomMembers}). */
   members(): PeerId[] {
-    return [...this.#members];
+    return this.#members.list();
   }
 
   stats(): SignalingStats {
@@ -264,6 +260,7 @@ export class SignalingClient {
   async #join(): Promise<void> {
     if (this.#joining || this.#joined || this.#status === 'closed') return;
     this.#joining = true;
+    this.#members.joining();
     const request: JoinRequest = {
       room: this.#options.room,
       ...(this.#options.secret === undefined ? {} : { secret: this.#options.secret }),
@@ -296,21 +293,22 @@ export class SignalingClient {
     this.#attempts = 0;
     this.#joined = true;
     this.#resume = result.resume;
-    this.#members.clear();
-    for (const peer of result.peers.slice(0, meshLimits.maxPeers)) this.#members.add(peer);
+    const held = this.#members.answered(result.id, result.peers);
     this.#setStatus('connected');
     if (this.#id === undefined) {
       this.#id = result.id;
-      this.#firstJoin?.resolve({ id: result.id, peers: result.peers });
+      this.#firstJoin?.resolve({ id: result.id, peers: this.#members.list() });
       this.#firstJoin = undefined;
     } else {
       this.#stats.rejoins++;
-      this.onRejoined.emit(result.peers);
+      this.onRejoined.emit(this.#members.list());
     }
+    for (const event of held) this.#reportMember(event);
   }
 
   /** A join failed: give up when the code says so; otherwise try again after a backoff while connected. */
   #joinFailed(code: SignalingErrorCode | 'invalid-response', message: string): void {
+    this.#members.abandoned();
     this.#stats.joinFailures++;
     const first = this.#id === undefined;
     const fatal = code !== 'invalid-response' && (first ? fatalOnJoin : fatalOnRejoin).has(code);
@@ -348,6 +346,7 @@ export class SignalingClient {
 
   #disconnected(reason: Socket.DisconnectReason): void {
     this.#joined = false;
+    this.#members.abandoned();
     this.#pacer.clear(); // signals of the old connection are stale: links retry
     if (this.#status === 'closed') return;
     if (this.#id !== undefined) this.#setStatus('reconnecting');
@@ -369,15 +368,13 @@ export class SignalingClient {
       this.#stats.invalidEvents++;
       return;
     }
-    if (!this.#joined) return;
-    const { id } = parsed.data;
-    if (kind === 'left') {
-      this.#members.delete(id);
-      this.onPeerLeft.emit(id);
-      return;
-    }
-    if (id !== this.#id && this.#members.size < meshLimits.maxPeers) this.#members.add(id);
-    this.onPeerJoined.emit(id);
+    const member: MemberEvent = { kind, id: parsed.data.id };
+    if (this.#members.event(this.#id, member, this.#joined)) this.#reportMember(member);
+  }
+
+  #reportMember({ kind, id }: MemberEvent): void {
+    if (kind === 'left') this.onPeerLeft.emit(id);
+    else this.onPeerJoined.emit(id);
   }
 
   /** Read through a method: TypeScript would narrow the field across an await. */

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type SignalingServer, startSignalingServer } from '@conclave/signaling';
+import { Server as SocketIoServer } from 'socket.io';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JoinRoomError } from '../src/errors';
 import { SignalingClient } from '../src/signaling-client';
@@ -72,6 +75,31 @@ describe('signaling client against a real server', () => {
     await vi.waitFor(() => expect(a.members().sort()).toEqual([bId, cId].sort()));
     c.close();
     await vi.waitFor(() => expect(a.members()).toEqual([bId]));
+  });
+
+  it('keeps the members announced while its join was pending (a server may answer after the next joiner)', async () => {
+    // A bare Socket.IO server that does what the real one can do under load: the room's lock is released
+    // before the answer goes out, so the next joiner's `peer-joined` (and a `peer-left`) overtake it.
+    const [self, stayed, leftMeanwhile, joinedMeanwhile] = ['a', 'b', 'c', 'd'].map((c) => c.repeat(32));
+    const http = createServer();
+    const io = new SocketIoServer(http);
+    io.on('connection', (socket) => {
+      socket.on('join', (_request: unknown, answer: (result: unknown) => void) => {
+        socket.emit('peer-joined', { id: joinedMeanwhile });
+        socket.emit('peer-left', { id: leftMeanwhile });
+        setTimeout(() => answer({ ok: true, id: self, peers: [stayed, leftMeanwhile], resume: 'token' }), 20);
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = http.address() as AddressInfo;
+      const a = client(`http://127.0.0.1:${port}`);
+      const joined = await a.join(5_000);
+      expect(joined.peers.sort()).toEqual([stayed, joinedMeanwhile].sort());
+      expect(a.members().sort()).toEqual([stayed, joinedMeanwhile].sort());
+    } finally {
+      await io.close();
+    }
   });
 
   it('reports peers that leave', async () => {
