@@ -6,11 +6,11 @@ const peerId = z.string().check(z.regex(peerIdPattern));
 
 /**
  * What tabs post on a room's `BroadcastChannel`: `here` announces a tab (answered once by every tab that
- * did not know it), `gone` says it left; `syn`/`ack` open a link between two tabs, `close` ends it, `data`
+ * did not know it), `locked` says it holds its Web Lock (watch it from now on), `gone` says it left; `syn`/`ack` open a link between two tabs, `close` ends it, `data`
  * carries one wire message to one tab or several (validated again by the mesh's inbound pipeline, like a data channel's).
  */
 export const localMessageSchema = z.discriminatedUnion('t', [
-  z.object({ v: z.literal(1), t: z.enum(['here', 'gone']), from: peerId }),
+  z.object({ v: z.literal(1), t: z.enum(['here', 'locked', 'gone']), from: peerId }),
   z.object({ v: z.literal(1), t: z.enum(['syn', 'ack', 'close']), from: peerId, to: peerId }),
   z.object({
     v: z.literal(1),

@@ -44,9 +44,10 @@ export async function localChannelName(
   secret: string | undefined,
 ): Promise<string> {
   const key = `${new URL(signalingUrl).origin}\n${room}\n${secret ?? ''}`;
-  // v2: data may be addressed to several tabs. A tab of an older version (open across a deploy) reads such
-  // posts as not for it, so it must not share the channel: the two then link over WebRTC.
-  return `conclave/v2/${room}/${await digest(key)}`;
+  // v3: a tab announces itself before it holds its lock and says `locked` when it does; a v2 tab would watch
+  // a v3 tab's lock at once and take it for gone. Tabs of different versions (open across a deploy) must
+  // not share the channel: they link over WebRTC.
+  return `conclave/v3/${room}/${await digest(key)}`;
 }
 
 async function digest(text: string): Promise<string> {

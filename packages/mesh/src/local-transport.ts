@@ -67,16 +67,19 @@ const controlPerSecond = 64;
  * trusted as far as the origin is (see SECURITY.md): a claimed sender id cannot be checked here beyond its
  * form and signaling's list.
  *
- * With Web Locks each tab holds a lock named for the room and its id for its lifetime, and announces itself
- * only once it holds it; every tab that sees it queues on that lock, so the grant means the tab ended
- * (crash, close, kill) and the peer is dropped at once.
+ * With Web Locks each tab holds a lock named for the room and its id for its lifetime, and says `locked` once
+ * it holds it; every tab that knows it then queues on that lock, so the grant means the tab ended (crash,
+ * close, kill) and the peer is dropped at once. A tab announces itself (`here`) and links at once, without
+ * waiting for its lock: under load Chromium took 1.3-6 s to grant a page its first lock (8 tabs loading at
+ * once), while links over the channel open in milliseconds. Until a peer says `locked`, signaling and the
+ * mesh's probe are what tell of its end.
  */
 export class LocalTransport implements Transport {
   readonly kind = 'local' as const;
   readonly onReachable = new Listeners<[peer: PeerId, asked: boolean]>();
   readonly onGone = new Listeners<[peer: PeerId]>();
   readonly #options: LocalTransportOptions;
-  /** Announced tabs; the controller aborts this tab's wait on the tab's lock. */
+  /** Announced tabs; the controller (once the tab said `locked`) aborts this tab's wait on the tab's lock. */
   readonly #reachable = new Map<PeerId, AbortController | undefined>();
   readonly #links = new Map<PeerId, LocalLink>();
   /** Tabs that asked for a link before this tab wanted one (answered when it does). */
@@ -87,8 +90,8 @@ export class LocalTransport implements Transport {
     dropped: { invalid: 0, spoofed: 0, unlinked: 0, refused: 0, rateLimited: 0 },
   };
   #releaseOwnLock: (() => void) | undefined;
-  /** This tab has announced itself: it holds its own lock (or there are no locks). */
-  #selfAnnounced = false;
+  /** This tab holds its own lock (and said so). */
+  #locked = false;
   #closed = false;
   /**
    * Data sent this turn, not yet posted: a run of one text to several tabs (the mesh's broadcast) goes out as
@@ -101,16 +104,13 @@ export class LocalTransport implements Transport {
     this.#options = options;
     this.#control = new TokenBucket(options.clock, controlBurst, controlPerSecond);
     options.channel.onmessage = (event) => this.#receive(event.data);
-    const locks = options.locks;
-    if (!locks) {
-      this.#announce();
-      return;
-    }
-    // Announce only once the lock is held, so a peer queueing on it is granted it only when this tab ended.
-    locks
-      .request(this.#lockName(options.selfId), {}, () => {
+    this.#post({ v: 1, t: 'here', from: options.selfId });
+    // Said only once the lock is held, so a peer queueing on it is granted it only when this tab ended.
+    options.locks
+      ?.request(this.#lockName(options.selfId), {}, () => {
         if (this.#closed) return undefined;
-        this.#announce();
+        this.#locked = true;
+        this.#post({ v: 1, t: 'locked', from: options.selfId });
         return new Promise<void>((release) => {
           this.#releaseOwnLock = release;
         });
@@ -169,11 +169,6 @@ export class LocalTransport implements Transport {
     this.#options.channel.close();
     this.onReachable.clear();
     this.onGone.clear();
-  }
-
-  #announce(): void {
-    this.#selfAnnounced = true;
-    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
   }
 
   /** @internal A link's outgoing message. */
@@ -253,6 +248,9 @@ export class LocalTransport implements Transport {
       case 'here':
         this.#announced(message.from);
         return;
+      case 'locked':
+        this.#watch(message.from);
+        return;
       case 'gone':
         this.#forgetPeer(message.from);
         return;
@@ -273,32 +271,37 @@ export class LocalTransport implements Transport {
     }
   }
 
-  /** A tab announced itself: answer once (so it learns this tab), and watch its lock. */
+  /** A tab announced itself: answer once (so it learns this tab, and whether to watch its lock). */
   #announced(peer: PeerId): void {
     if (this.#reachable.has(peer)) return;
     if (this.#reachable.size >= meshLimits.maxPeers) {
       this.#stats.dropped.refused++;
       return;
     }
-    const locks = this.#options.locks;
-    const waiting = locks ? new AbortController() : undefined;
-    this.#reachable.set(peer, waiting);
-    // Answered only once this tab holds its own lock: a tab that watched it earlier would be granted it at
-    // once and take this tab for gone (and its mesh would forget it). Until then this tab's own announcement,
-    // when the lock comes, tells the others.
-    if (this.#selfAnnounced) this.#post({ v: 1, t: 'here', from: this.#options.selfId });
-    if (locks && waiting) {
-      // Shared: when the tab ends, every watching tab is granted at once, none waits for another's turn (a
-      // busy tab would hold up the others' notice with an exclusive one).
-      locks
-        .request(this.#lockName(peer), { mode: 'shared', signal: waiting.signal }, () => {
-          if (this.#closed || this.#reachable.get(peer) !== waiting) return;
-          this.#forgetPeer(peer);
-          this.onGone.emit(peer);
-        })
-        .catch(() => {});
-    }
+    this.#reachable.set(peer, undefined);
+    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
+    if (this.#locked) this.#post({ v: 1, t: 'locked', from: this.#options.selfId });
     this.onReachable.emit(peer, false);
+  }
+
+  /**
+   * A known tab holds its lock now: queue on it, so the grant tells this tab that one ended. Not before: a
+   * tab that watched it earlier would be granted it at once and take the tab for gone.
+   */
+  #watch(peer: PeerId): void {
+    const locks = this.#options.locks;
+    if (!locks || !this.#reachable.has(peer) || this.#reachable.get(peer) !== undefined) return;
+    const waiting = new AbortController();
+    this.#reachable.set(peer, waiting);
+    // Shared: when the tab ends, every watching tab is granted at once, none waits for another's turn (a busy
+    // tab would hold up the others' notice with an exclusive one).
+    locks
+      .request(this.#lockName(peer), { mode: 'shared', signal: waiting.signal }, () => {
+        if (this.#closed || this.#reachable.get(peer) !== waiting) return;
+        this.#forgetPeer(peer);
+        this.onGone.emit(peer);
+      })
+      .catch(() => {});
   }
 
   #forgetPeer(peer: PeerId): void {

@@ -161,6 +161,23 @@ describe('local transport', () => {
     for (const tab of tabs) expect(tab.mesh.view()).toEqual(others(tabs, tab));
   });
 
+  it('links tabs before the browser grants their own locks, and watches each lock once its tab holds it', async () => {
+    const b = browser();
+    // A loaded browser: no tab has been granted its own lock yet (Chromium took seconds with 8 tabs loading).
+    for (const n of [1, 2, 3]) b.locks?.delayRequests(id(n));
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
+    await b.run(20);
+    for (const tab of tabs) expect(tab.mesh.view()).toEqual(others(tabs, tab));
+    for (const n of [1, 2, 3]) b.locks?.resume(id(n));
+    await b.run(20);
+    // Tab 3 dies without a word: the others learn it from its lock, which they queued on once it was held.
+    b.bus.remove(tabs[2]!.channel);
+    b.locks?.crash(id(3));
+    await b.run(5);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2)]);
+    expect(tabs[1]!.mesh.view()).toEqual([id(1)]);
+  });
+
   it('without Web Locks says heartbeats, and a crashed tab is dropped only after signaling and the probe', async () => {
     const b = browser({ locks: false });
     const tabs = [b.join(id(1)), b.join(id(2))];

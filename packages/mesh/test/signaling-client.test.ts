@@ -95,7 +95,7 @@ describe('signaling client against a real server', () => {
       const { port } = http.address() as AddressInfo;
       const a = client(`http://127.0.0.1:${port}`);
       const joined = await a.join(5_000);
-      expect(joined.peers.sort()).toEqual([stayed, joinedMeanwhile].sort());
+      expect([...joined.peers].sort()).toEqual([stayed, joinedMeanwhile].sort());
       expect(a.members().sort()).toEqual([stayed, joinedMeanwhile].sort());
     } finally {
       await io.close();
