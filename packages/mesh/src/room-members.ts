@@ -27,14 +27,12 @@ export class RoomMembers {
   /** Defined while a join is pending. */
   #held: MemberEvent[] | undefined;
 
-  /** A join request is on its way: hold the events that arrive before its answer. */
+  /**
+   * A join request is on its way: hold the events that arrive before its answer. Each join starts afresh: a
+   * failed one left nothing that could apply (a peer out of the room is told of nobody).
+   */
   joining(): void {
     this.#held = [];
-  }
-
-  /** The join failed or the connection dropped: what was held meanwhile is stale. */
-  abandoned(): void {
-    this.#held = undefined;
   }
 
   /**

@@ -308,7 +308,6 @@ export class SignalingClient {
 
   /** A join failed: give up when the code says so; otherwise try again after a backoff while connected. */
   #joinFailed(code: SignalingErrorCode | 'invalid-response', message: string): void {
-    this.#members.abandoned();
     this.#stats.joinFailures++;
     const first = this.#id === undefined;
     const fatal = code !== 'invalid-response' && (first ? fatalOnJoin : fatalOnRejoin).has(code);
@@ -346,7 +345,6 @@ export class SignalingClient {
 
   #disconnected(reason: Socket.DisconnectReason): void {
     this.#joined = false;
-    this.#members.abandoned();
     this.#pacer.clear(); // signals of the old connection are stale: links retry
     if (this.#status === 'closed') return;
     if (this.#id !== undefined) this.#setStatus('reconnecting');
