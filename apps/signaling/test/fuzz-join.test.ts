@@ -215,7 +215,8 @@ describe('fuzzing fresh joins on a real server', () => {
       { numRuns: 80, endOnFailure: true },
     );
 
-    // Every branch of the model was reached.
+    // Every branch of the model was reached. Only "reached" is asserted: the rarer branches (forbidden,
+    // invalid-resume) come 3-12 times in 80 random runs, so any higher floor fails by chance.
     for (const label of [
       'joined',
       'invalid-payload',
@@ -224,7 +225,7 @@ describe('fuzzing fresh joins on a real server', () => {
       'already-joined',
       'missing-ack',
     ]) {
-      expect(outcomes.get(label) ?? 0, `${label}: ${JSON.stringify([...outcomes])}`).toBeGreaterThan(3);
+      expect(outcomes.get(label) ?? 0, `${label}: ${JSON.stringify([...outcomes])}`).toBeGreaterThan(0);
     }
   }, 120_000);
 });
