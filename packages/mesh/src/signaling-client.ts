@@ -124,6 +124,10 @@ export class SignalingClient {
       },
     });
     this.#socket = io(options.url, {
+      // WebSocket first, HTTP long-polling only if it fails: joining over polling takes several HTTP round
+      // trips (handshake, connect, join, then the upgrade), which a tab pays at every page load.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       autoConnect: false,
       reconnection: true,
       reconnectionDelay: options.reconnectDelayMs ?? 250,
