@@ -52,12 +52,12 @@ export async function launchRawChromium(): Promise<RawChromium> {
       async close() {
         await browser.close().catch(() => {});
         await stop(child);
-        await rm(userDataDir, { recursive: true, force: true });
+        await rm(userDataDir, { recursive: true, force: true, maxRetries: 5 });
       },
     };
   } catch (error) {
     await stop(child);
-    await rm(userDataDir, { recursive: true, force: true });
+    await rm(userDataDir, { recursive: true, force: true, maxRetries: 5 });
     throw error;
   }
 }
