@@ -42,6 +42,10 @@ export function describeEvent(event: RoomEvent): string {
         return 'signaling lost (mesh still up)';
       case 'signaling-back':
         return 'signaling back';
+      case 'suspended':
+        return 'left for the back-forward cache';
+      case 'resumed':
+        return 'back from the back-forward cache, rejoining';
       default:
         return unknownEvent(event);
     }

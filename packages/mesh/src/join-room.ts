@@ -52,7 +52,8 @@ const defaultJoinTimeoutMs = 10_000;
  *
  * Also ties the room to the page's lifecycle (`page-lifecycle.ts`): on `pagehide` (close, navigation, the
  * back-forward cache) it leaves at once, so a leaving leader hands over and its peers drop its links in
- * milliseconds instead of 15 s; on `freeze` a leader hands over before the browser stops the page.
+ * milliseconds instead of 15 s; a page restored from the back-forward cache rejoins under the same id; on
+ * `freeze` a leader hands over before the browser stops the page.
  *
  * @example
  * const room = await joinRoom({ signalingUrl: location.origin, room: 'lobby' });
@@ -105,21 +106,26 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     SimplePeer: options.SimplePeer,
     wrtc: options.wrtc,
   });
-  const transports: Transport[] = [];
-  for (const kind of kinds) {
-    if (kind === 'webrtc') {
-      transports.push(webRtcTransport(createLink));
-      continue;
+  // Built again for each session: a page restored from the back-forward cache resumes with fresh ones.
+  const openTransports = async (): Promise<Transport[]> => {
+    const transports: Transport[] = [];
+    for (const kind of kinds) {
+      if (kind === 'webrtc') {
+        transports.push(webRtcTransport(createLink));
+        continue;
+      }
+      const local = await createLocalTransport({
+        selfId: joined.id,
+        signalingUrl: options.signalingUrl,
+        room: options.room,
+        secret: options.secret,
+        clock,
+      });
+      if (local) transports.push(local);
     }
-    const local = await createLocalTransport({
-      selfId: joined.id,
-      signalingUrl: options.signalingUrl,
-      room: options.room,
-      secret: options.secret,
-      clock,
-    });
-    if (local) transports.push(local);
-  }
+    return transports;
+  };
+  const transports = await openTransports();
   const room = createRoom({
     name: options.room,
     signaling,
@@ -129,6 +135,7 @@ export async function joinRoom(options: JoinRoomOptions): Promise<Room> {
     clock,
     createLink,
     transports,
+    reopenTransports: openTransports,
     election: options.election,
     faults: options.faults,
     sharedWork: options.sharedWork,

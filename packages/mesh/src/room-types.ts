@@ -89,7 +89,16 @@ export type RoomEvent =
   | (ElectionEvent & { readonly source: 'election' })
   | {
       readonly source: 'mesh';
-      readonly type: 'link-open' | 'link-closed' | 'signaling-lost' | 'signaling-back' | 'joined' | 'left';
+      /** `suspended`/`resumed`: the page went into the back-forward cache and came back (same id). */
+      readonly type:
+        | 'link-open'
+        | 'link-closed'
+        | 'signaling-lost'
+        | 'signaling-back'
+        | 'joined'
+        | 'left'
+        | 'suspended'
+        | 'resumed';
       readonly at: number;
       readonly peer?: PeerId;
       /** Why a link closed (`bye`, `peer-left`, `replaced`, `timeout`, `closed`...). */

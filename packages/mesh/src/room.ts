@@ -1,4 +1,4 @@
-import { createElection, type Election, type ElectionConfig, type PeerId } from '@conclave/election';
+import type { ElectionConfig, PeerId } from '@conclave/election';
 import { Listeners } from '@conclave/protocol';
 import {
   type CallHandler,
@@ -13,37 +13,20 @@ import {
   type SharedOptions,
   type SharedValue,
 } from '@conclave/shared-work';
-import { meshElectionAdapter } from './election-adapter';
 import { EventLog } from './event-log';
 import { FaultTable } from './fault-injector';
-import { withFaults } from './faulty-transport';
 import { type MeshTimings, meshLimits } from './limits';
 import type { LinkFactory } from './link';
-import { LocalTransport } from './local-transport';
-import { Mesh } from './mesh';
 import { withFaultDrops } from './mesh-stats';
 import type { PeerAgent } from './peer-agent';
-import type { FaultInjector, PeerInfo, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
-import { RoomVisibility, type VisibilityOptions } from './room-visibility';
-import type { JoinedRoom, SignalingClient, SignalingStatus } from './signaling-client';
+import { RoomSession, type RoomSignaling, type SessionEvents, type SessionParts } from './room-session';
+import type { FaultInjector, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
+import type { VisibilityOptions } from './room-visibility';
+import type { JoinedRoom, SignalingStatus } from './signaling-client';
 import { type Transport, webRtcTransport } from './transport';
 import type { TimerClock } from './worker-clock';
 
-/** The part of the {@link SignalingClient} a room uses (tests pass an in-memory one). */
-export type RoomSignaling = Pick<
-  SignalingClient,
-  | 'onStatus'
-  | 'onPeerJoined'
-  | 'onPeerLeft'
-  | 'onSignal'
-  | 'onRejoined'
-  | 'onFatal'
-  | 'status'
-  | 'stats'
-  | 'signal'
-  | 'leave'
-  | 'close'
->;
+export type { RoomSignaling } from './room-session';
 
 /** What {@link createRoom} assembles (joinRoom builds it; tests may build it with fakes). */
 export interface RoomParts extends VisibilityOptions {
@@ -54,6 +37,11 @@ export interface RoomParts extends VisibilityOptions {
   readonly createLink: LinkFactory;
   /** The transports in order of preference (default: WebRTC through `createLink`). The room closes them. */
   readonly transports?: readonly Transport[] | undefined;
+  /**
+   * The transports again, for a session resumed after the back-forward cache (the first ones were closed
+   * when the page went in). Default: WebRTC through `createLink`.
+   */
+  readonly reopenTransports?: (() => Promise<readonly Transport[]>) | undefined;
   readonly clock: TimerClock;
   readonly election?: Partial<ElectionConfig> | undefined;
   readonly faults?: boolean | undefined;
@@ -64,10 +52,6 @@ export interface RoomParts extends VisibilityOptions {
   readonly sharedWork?: Omit<LeaderWorkOptions, 'clock'> | undefined;
 }
 
-/** How long {@link Room.leave} waits for the goodbye messages to leave the data channels. */
-const drainTimeoutMs = 250;
-const drainPollMs = 10;
-
 /** Builds a {@link MeshRoom} from a joined signaling client. */
 export function createRoom(parts: RoomParts): MeshRoom {
   return new MeshRoom(parts);
@@ -76,109 +60,89 @@ export function createRoom(parts: RoomParts): MeshRoom {
 /**
  * A joined room: the signaling client, the mesh, the election and the leader work, wired together, seen
  * through an immutable, cached {@link RoomSnapshot} (a new object only after a change) and the {@link Room} API.
+ *
+ * The mesh and the election live in a {@link RoomSession}; the room outlives it. A page put into the
+ * back-forward cache ends its session ({@link MeshRoom.suspend}: the same graceful exit as leaving, but the
+ * signaling client keeps its resume token) and starts a new one when restored ({@link MeshRoom.resume}: the
+ * same id, fresh links and election); the room's id, listeners, events and leader work carry over.
  */
 export class MeshRoom implements Room {
   readonly selfId: PeerId;
   readonly name: string;
   readonly faults: FaultInjector | undefined;
   readonly #faults: FaultTable | undefined;
+  readonly #parts: RoomParts;
+  readonly #sessionParts: Omit<SessionParts, 'transports'>;
   readonly #signaling: RoomSignaling;
   readonly #clock: TimerClock;
-  readonly #mesh: Mesh;
-  readonly #local: LocalTransport | undefined;
-  readonly #election: Election;
+  #session: RoomSession;
+  /** Between {@link suspend} and a finished {@link resume}; `resuming` while the transports reopen. */
+  #phase: 'active' | 'suspended' | 'resuming' = 'active';
+  #resumeAttempt: object | undefined;
+  #visible = true;
   readonly #work: LeaderWork;
   readonly #events = new EventLog<RoomEvent>(meshLimits.maxEvents);
   readonly #listeners = new Listeners<[]>();
   readonly #leadershipListeners = new Listeners<[leadership: Leadership]>();
+  readonly #linkOpenListeners = new Listeners<[peer: PeerId]>();
+  readonly #appListeners = new Listeners<[from: PeerId, payload: unknown]>();
+  readonly #sessionEvents: SessionEvents;
   #leadership: Leadership;
   #snapshot: RoomSnapshot | undefined;
   #notifyQueued = false;
   #leaving: Promise<void> | undefined;
   #left = false;
-  readonly #visibility: RoomVisibility;
   readonly #cleanups: Array<() => void> = [];
 
   /** @internal Rooms come from {@link joinRoom}. */
   constructor(parts: RoomParts) {
     this.selfId = parts.joined.id;
     this.name = parts.name;
+    this.#parts = parts;
     this.#signaling = parts.signaling;
     this.#clock = parts.clock;
     const faults = parts.faults ? new FaultTable(meshLimits.maxPeers) : undefined;
     this.faults = faults;
     this.#faults = faults;
-    const given = parts.transports ?? [webRtcTransport(parts.createLink)];
-    this.#local = given.find((transport) => transport instanceof LocalTransport);
-    // Faults are a wrapper around each transport: the mesh itself has no fault branches.
-    const transports = faults ? given.map((transport) => withFaults(transport, faults, this.#clock)) : given;
-    this.#mesh = new Mesh({
-      selfId: this.selfId,
-      transports,
-      sendSignal: (to, data) => this.#signaling.signal(to, data),
-      clock: this.#clock,
-      timings: parts.timings,
-      agent: parts.agent,
-    });
-    const mesh = this.#mesh;
+    this.#sessionParts = { ...parts, selfId: this.selfId, faults };
+    this.#sessionEvents = {
+      linkOpen: (peer) => {
+        this.#meshEvent('link-open', peer);
+        this.#linkOpenListeners.emit(peer);
+      },
+      linkClosed: (peer, reason) => this.#meshEvent('link-closed', peer, reason),
+      app: (from, payload) => this.#appListeners.emit(from, payload),
+      election: (event) => this.#push({ ...event, source: 'election' }),
+      leadership: () => this.#checkLeadership(),
+      changed: () => this.#changed(),
+    };
     const signaling = this.#signaling;
     this.#cleanups.push(
-      signaling.onPeerJoined.add((peer) => mesh.peerJoined(peer)),
-      signaling.onPeerLeft.add((peer) => mesh.peerLeft(peer)),
-      signaling.onSignal.add((from, data) => mesh.signal(from, data)),
-      signaling.onRejoined.add((peers) => mesh.joined(peers)),
       signaling.onStatus.add((status) => this.#signalingStatus(status)),
       signaling.onFatal.add(() => this.#meshEvent('signaling-lost')),
-      mesh.onLinkOpen.add((peer) => this.#meshEvent('link-open', peer)),
-      mesh.onLinkClosed.add((peer, reason) => this.#meshEvent('link-closed', peer, reason)),
-      mesh.onChange.add(() => this.#changed()),
     );
-
-    this.#election = createElection({
-      id: this.selfId,
-      adapter: meshElectionAdapter(mesh),
-      config: parts.election,
-      clock: this.#clock,
-      onLeadershipChange: () => this.#checkLeadership(),
-    });
+    const transports = parts.transports ?? [webRtcTransport(parts.createLink)];
+    this.#session = new RoomSession({ ...this.#sessionParts, transports }, this.#sessionEvents, true);
     this.#leadership = this.#readLeadership();
-    this.#visibility = new RoomVisibility(this.#election, this.#clock, mesh, parts);
-    this.#election.subscribe((event) => {
-      this.#push({ ...event, source: 'election' });
-      this.#checkLeadership();
-    });
     // The leader work runs on the election's clock (a Worker's timers: not throttled in a hidden tab) and
     // sees the room only through its RoomCore side, like any other layer would.
     this.#work = createLeaderWork(this, { ...parts.sharedWork, clock: this.#clock });
     this.#meshEvent('joined');
-    mesh.joined(parts.joined.peers);
+    this.#session.mesh.joined(parts.joined.peers);
   }
 
   snapshot(): RoomSnapshot {
     if (this.#snapshot) return this.#snapshot;
-    const state = this.#election.state();
-    const peers: PeerInfo[] = this.#mesh.peers().map((peer) => {
-      const fault = this.#faults?.faultOf(peer.id);
-      return Object.freeze({
-        id: peer.id,
-        link: peer.link,
-        links: peer.links,
-        inRoom: peer.inRoom,
-        ...(fault === undefined ? {} : { fault }),
-        ...(peer.transport === undefined ? {} : { transport: peer.transport }),
-        ...(peer.agent === undefined ? {} : { agent: peer.agent }),
-        ...(peer.rttMs === undefined ? {} : { rttMs: peer.rttMs }),
-        ...(peer.visible === undefined ? {} : { visible: peer.visible }),
-      });
-    });
+    const state = this.#session.election.state();
+    const active = this.#phase === 'active';
     this.#snapshot = Object.freeze({
       selfId: this.selfId,
       room: this.name,
       signaling: this.#signaling.status,
       role: state.role,
-      leaderId: state.leaderId,
+      leaderId: active ? state.leaderId : undefined,
       term: state.term,
-      peers: Object.freeze(peers),
+      peers: Object.freeze(active ? this.#session.peerInfos() : []),
       events: this.#events.list(),
     });
     return this.#snapshot;
@@ -188,20 +152,21 @@ export class MeshRoom implements Room {
     return this.#listeners.add(listener);
   }
 
-  /** Counters of everything received, sent and dropped (see {@link RoomStats}). */
+  /** Counters of the current session's mesh and election, and of everything signaling and the leader work saw. */
   stats(): RoomStats {
+    const { mesh, election, local } = this.#session;
     return Object.freeze({
-      mesh: withFaultDrops(this.#mesh.stats(), this.#faults?.dropped ?? 0),
+      mesh: withFaultDrops(mesh.stats(), this.#faults?.dropped ?? 0),
       signaling: this.#signaling.stats(),
-      election: this.#election.stats(),
+      election: election.stats(),
       sharedWork: this.#work.stats(),
       timers: this.#clock.kind,
-      local: this.#local?.stats(),
+      local: local?.stats(),
     });
   }
 
   yield(): void {
-    if (this.#election.isLeader()) this.#election.yield();
+    if (this.#phase === 'active' && this.#session.election.isLeader()) this.#session.election.yield();
   }
 
   /**
@@ -222,18 +187,66 @@ export class MeshRoom implements Room {
   leaveNow(): void {
     if (this.#left) return;
     this.#left = true;
-    this.#election.stop();
+    this.#session.stopElection();
     this.#work.dispose();
-    this.#mesh.sayBye();
+    this.#session.mesh.sayBye();
     this.#teardown();
     this.#signaling.close();
     this.#changed();
     this.#leaving ??= Promise.resolve();
   }
 
+  /**
+   * Ends the session for the back-forward cache (`pagehide` with `persisted`), synchronously: a leader hands
+   * over, every link says `bye` and closes, the local channel and Web Lock are released and signaling
+   * disconnects (a cached page holding any of them would be evicted, or answer for a tab that sleeps). The
+   * leader work stays: its tasks abort with the leadership, its shared values and handlers wait.
+   */
+  suspend(): void {
+    if (this.#left) return;
+    if (this.#phase === 'resuming') this.#phase = 'suspended'; // the pending resume gives up
+    if (this.#phase !== 'active') return;
+    this.#phase = 'suspended';
+    this.#session.stopElection();
+    this.#session.mesh.sayBye();
+    this.#session.close();
+    this.#signaling.suspend();
+    this.#meshEvent('suspended');
+    this.#checkLeadership();
+  }
+
+  /**
+   * Starts a new session after {@link suspend} (`pageshow` with `persisted`): reopens the transports, builds
+   * a fresh mesh and election, and rejoins the room with the resume token, so peers see the same id again;
+   * shared values resync from the leader as for any newcomer. A rejoin the server refuses for good (e.g. an
+   * expired token) ends like any lost signaling: `signaling-lost`, status `closed`.
+   */
+  async resume(): Promise<void> {
+    if (this.#left || this.#phase !== 'suspended') return;
+    const attempt = {};
+    this.#resumeAttempt = attempt;
+    this.#phase = 'resuming';
+    const transports = await (this.#parts.reopenTransports?.() ??
+      Promise.resolve([webRtcTransport(this.#parts.createLink)]));
+    if (this.#left || this.#phase !== 'resuming' || this.#resumeAttempt !== attempt) {
+      for (const transport of transports) transport.close();
+      return;
+    }
+    this.#phase = 'active';
+    this.#session = new RoomSession(
+      { ...this.#sessionParts, transports },
+      this.#sessionEvents,
+      this.#visible,
+    );
+    this.#meshEvent('resumed');
+    this.#checkLeadership();
+    this.#signaling.resume(); // its rejoin answer links the members (`onRejoined`)
+  }
+
   /** This page turned visible or hidden (joinRoom's `visibilitychange` listener): peers are told. */
   visibilityChanged(visible: boolean): void {
-    if (!this.#left) this.#visibility.set(visible);
+    this.#visible = visible;
+    if (!this.#left && this.#phase === 'active') this.#session.visibility.set(visible);
   }
 
   /** Registers work to undo when the room is left (joinRoom's `pagehide` listener). */
@@ -283,27 +296,27 @@ export class MeshRoom implements Room {
   }
 
   peers(): readonly PeerId[] {
-    return this.#mesh.view();
+    return this.#phase === 'active' ? this.#session.mesh.view() : [];
   }
 
   onPeerLinked(listener: (peer: PeerId) => void): () => void {
-    return this.#mesh.onLinkOpen.add(listener);
+    return this.#linkOpenListeners.add(listener);
   }
 
   /** @throws {MeshPayloadError} when `payload` has no JSON form or exceeds the message size limit. */
   sendTo(peer: PeerId, payload: unknown): boolean {
-    if (this.#left) return false;
-    return this.#mesh.send(peer, { ch: 'app', payload });
+    if (this.#left || this.#phase !== 'active') return false;
+    return this.#session.mesh.send(peer, { ch: 'app', payload });
   }
 
   /** @throws {MeshPayloadError} when `payload` has no JSON form or exceeds the message size limit. */
   broadcast(payload: unknown): void {
-    if (this.#left) return;
-    this.#mesh.broadcast({ ch: 'app', payload });
+    if (this.#left || this.#phase !== 'active') return;
+    this.#session.mesh.broadcast({ ch: 'app', payload });
   }
 
   onAppMessage(listener: (from: PeerId, payload: unknown) => void): () => void {
-    return this.#mesh.onApp.add(listener);
+    return this.#appListeners.add(listener);
   }
 
   // ---- internals ---------------------------------------------------------------------------------------
@@ -311,32 +324,19 @@ export class MeshRoom implements Room {
   async #leave(): Promise<void> {
     if (this.#left) return;
     this.#left = true;
-    this.#election.stop();
+    this.#session.stopElection();
     this.#work.dispose();
-    this.#mesh.sayBye();
-    await this.#drain();
+    this.#session.mesh.sayBye();
+    await this.#session.drain();
     this.#teardown();
     const leaving = this.#signaling.leave();
     this.#changed();
     await leaving;
   }
 
-  /** Resolves once every channel sent what it had queued, or after {@link drainTimeoutMs}. */
-  #drain(): Promise<void> {
-    const deadline = this.#clock.now() + drainTimeoutMs;
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.#mesh.drained() || this.#clock.now() >= deadline) resolve();
-        else this.#clock.setTimeout(check, drainPollMs);
-      };
-      check();
-    });
-  }
-
-  /** Closes the mesh, unhooks everything and releases the clock; signaling is closed by the caller. */
+  /** Closes the session, unhooks everything and releases the clock; signaling is closed by the caller. */
   #teardown(): void {
-    this.#visibility.stop();
-    this.#mesh.close();
+    this.#session.close();
     this.#meshEvent('left');
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     this.#clock.dispose();
@@ -344,16 +344,17 @@ export class MeshRoom implements Room {
   }
 
   #readLeadership(): Leadership {
-    const election = this.#election;
+    const { election } = this.#session;
+    const active = this.#phase === 'active' && !this.#left;
     return Object.freeze({
-      isLeader: election.isLeader(),
-      leaderId: election.leaderId(),
+      isLeader: active && election.isLeader(),
+      leaderId: active ? election.leaderId() : undefined,
       term: election.term,
     });
   }
 
   #checkLeadership(): void {
-    if (this.#election === undefined) return; // a callback during createElection itself
+    if (this.#session === undefined) return; // a callback while the first session is being built
     const next = this.#readLeadership();
     const last = this.#leadership;
     if (next.isLeader === last.isLeader && next.leaderId === last.leaderId && next.term === last.term) return;
@@ -363,7 +364,8 @@ export class MeshRoom implements Room {
   }
 
   #signalingStatus(status: SignalingStatus): void {
-    if (status === 'reconnecting') this.#meshEvent('signaling-lost');
+    if (this.#phase !== 'active') this.#changed();
+    else if (status === 'reconnecting') this.#meshEvent('signaling-lost');
     else if (status === 'connected') this.#meshEvent('signaling-back');
     else this.#changed();
   }

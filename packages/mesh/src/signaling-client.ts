@@ -252,6 +252,23 @@ export class SignalingClient {
     this.#socket.disconnect();
   }
 
+  /**
+   * Disconnects for the back-forward cache, keeping the id and the resume token: {@link resume} rejoins as
+   * this peer, as after any reconnect. No-op before the first join or once closed.
+   */
+  suspend(): void {
+    if (this.#status === 'closed' || this.#id === undefined) return;
+    this.#options.clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#socket.disconnect(); // Socket.IO does not reconnect after a disconnect asked by the client
+  }
+
+  /** Reconnects after {@link suspend}; the rejoin answer arrives as {@link onRejoined}. */
+  resume(): void {
+    if (this.#status === 'closed' || this.#id === undefined || this.#socket.connected) return;
+    this.#socket.connect();
+  }
+
   #stop(): void {
     this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;

@@ -119,6 +119,14 @@ export class FakeRooms {
     this.#announceLeft(id);
   }
 
+  /** A suspended tab's signaling reconnects under its id: others hear `peer-joined`, it gets the members. */
+  rejoined(id: PeerId, client: FakeSignaling): void {
+    const others = [...this.#signaling.keys()];
+    this.#signaling.set(id, client);
+    for (const peer of others) this.#toClient(peer, (other) => other.onPeerJoined.emit(id));
+    this.#toClient(id, (self) => self.rejoin(others));
+  }
+
   #announceLeft(id: PeerId): void {
     for (const peer of this.#signaling.keys()) {
       if (peer !== id) this.#toClient(peer, (client) => client.onPeerLeft.emit(id));
@@ -186,6 +194,27 @@ class FakeSignaling implements RoomSignaling {
   close(): void {
     this.status = 'closed';
     this.hub.left(this.id);
+  }
+
+  suspend(): void {
+    if (this.status === 'closed') return;
+    this.#setStatus('reconnecting');
+    this.hub.left(this.id);
+  }
+
+  resume(): void {
+    if (this.status === 'reconnecting') this.hub.rejoined(this.id, this);
+  }
+
+  /** The hub's answer to {@link resume}. */
+  rejoin(peers: readonly PeerId[]): void {
+    this.#setStatus('connected');
+    this.onRejoined.emit(peers);
+  }
+
+  #setStatus(status: SignalingStatus): void {
+    this.status = status;
+    this.onStatus.emit(status);
   }
 }
 

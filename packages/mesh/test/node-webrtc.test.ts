@@ -65,6 +65,31 @@ async function untilAgreed(tabs: readonly Room[], timeout = 10_000) {
   );
 }
 
+/** Makes `globalThis` an event target for the duration of `join`: the listeners joinRoom installs land on `page`. */
+async function tabOnPage(
+  url: string,
+  room: string,
+  page: EventTarget,
+  listeners: Set<unknown>,
+  extra: Partial<JoinRoomOptions> = {},
+): Promise<Room> {
+  const host = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+  host.addEventListener = (type: string, fn: () => void) => {
+    listeners.add(fn);
+    page.addEventListener(type, fn);
+  };
+  host.removeEventListener = (type: string, fn: () => void) => {
+    listeners.delete(fn);
+    page.removeEventListener(type, fn);
+  };
+  try {
+    return await tab(url, room, extra);
+  } finally {
+    delete host.addEventListener;
+    delete host.removeEventListener;
+  }
+}
+
 afterEach(async () => {
   await Promise.all(rooms.splice(0).map((room) => room.leave()));
   await Promise.all(servers.splice(0).map((srv) => srv.close()));
@@ -169,23 +194,8 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     const srv = await server();
     const page = new EventTarget();
     const listeners = new Set<unknown>();
-    const host = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
-    host.addEventListener = (type: string, fn: () => void) => {
-      listeners.add(fn);
-      page.addEventListener(type, fn);
-    };
-    host.removeEventListener = (type: string, fn: () => void) => {
-      listeners.delete(fn);
-      page.removeEventListener(type, fn);
-    };
-    let closing: Room;
-    try {
-      closing = await tab(srv.url, 'pagehide');
-    } finally {
-      delete host.addEventListener;
-      delete host.removeEventListener;
-    }
-    expect(listeners.size).toBe(1);
+    const closing = await tabOnPage(srv.url, 'pagehide', page, listeners);
+    expect(listeners.size).toBe(2); // pagehide, pageshow
     const other = await tab(srv.url, 'pagehide');
     await untilAgreed([closing, other]);
     const hiddenAt = performance.now();
@@ -195,6 +205,28 @@ describe('joinRoom in Node over real WebRTC', { timeout: 30_000 }, () => {
     await vi.waitFor(() => expect(other.snapshot().peers).toEqual([]), { timeout: 2_000, interval: 5 });
     await untilAgreed([other]);
     expect(performance.now() - hiddenAt).toBeLessThan(500);
+  });
+
+  it('goes into the back-forward cache and comes back under its id: hands over, then links and follows again', async () => {
+    const srv = await server();
+    const page = new EventTarget();
+    const cached = await tabOnPage(srv.url, 'bfcache', page, new Set());
+    const other = await tab(srv.url, 'bfcache');
+    await untilAgreed([cached, other]);
+    const selfId = cached.selfId;
+
+    page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    expect(cached.snapshot()).toMatchObject({ leaderId: undefined, peers: [] });
+    await vi.waitFor(() => expect(other.snapshot().peers).toEqual([]), { timeout: 2_000, interval: 5 });
+    const alone = await untilAgreed([other]);
+    expect(alone.id).toBe(other.selfId);
+
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    const back = await untilAgreed([cached, other]);
+    expect(cached.selfId).toBe(selfId);
+    expect(back.id).toBe(other.selfId); // the sitting leader keeps the role
+    expect(cached.snapshot().signaling).toBe('connected');
+    expect(cached.stats().signaling.rejoins).toBe(1);
   });
 
   it('runs leader work through joinRoom: the leader counts, the follower sees it and calls the leader', async () => {

@@ -6,6 +6,10 @@ function fakeRoom() {
   const cleanups: (() => void)[] = [];
   const room: LifecycleRoom & { left(): void } = {
     leaveNow: () => calls.push('leaveNow'),
+    suspend: () => calls.push('suspend'),
+    resume: async () => {
+      calls.push('resume');
+    },
     yield: () => calls.push('yield'),
     visibilityChanged: (visible) => calls.push(visible ? 'visible' : 'hidden'),
     onLeft: (cleanup) => cleanups.push(cleanup),
@@ -24,6 +28,18 @@ describe('installPageLifecycle', () => {
     calls.length = 0; // the visibility reported at install
     window.dispatchEvent(new Event('pagehide'));
     expect(calls).toEqual(['leaveNow']);
+  });
+
+  it('suspends for the back-forward cache and resumes when restored from it; a plain pageshow does nothing', () => {
+    const { room, calls } = fakeRoom();
+    const window = new EventTarget();
+    installPageLifecycle(room, { window, document: new EventTarget() });
+    calls.length = 0;
+    window.dispatchEvent(new Event('pageshow')); // a normal load
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(calls).toEqual(['suspend', 'resume', 'leaveNow']);
   });
 
   it('hands leadership over when the page is about to be frozen, and only then', () => {
@@ -45,6 +61,7 @@ describe('installPageLifecycle', () => {
     room.left();
     calls.length = 0;
     window.dispatchEvent(new Event('pagehide'));
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
     document.dispatchEvent(new Event('freeze'));
     document.dispatchEvent(new Event('visibilitychange'));
     expect(calls).toEqual([]);

@@ -115,6 +115,31 @@ describe('signaling client against a real server', () => {
     expect(b.status).toBe('closed');
   });
 
+  it('suspended, leaves the room; resumed, rejoins under the same id', async () => {
+    const srv = await server();
+    const a = client(srv.url);
+    await a.join(5_000);
+    const b = client(srv.url);
+    const { id } = await b.join(5_000);
+    await vi.waitFor(() => expect(a.members()).toEqual([id]));
+    const seenByA: string[] = [];
+    a.onPeerLeft.add((peer) => seenByA.push(`left ${peer}`));
+    a.onPeerJoined.add((peer) => seenByA.push(`joined ${peer}`));
+    const rejoined: (readonly string[])[] = [];
+    b.onRejoined.add((peers) => rejoined.push(peers));
+
+    b.suspend();
+    await vi.waitFor(() => expect(seenByA).toEqual([`left ${id}`]));
+    expect(b.status).toBe('reconnecting');
+    expect(rejoined).toEqual([]);
+
+    b.resume();
+    await vi.waitFor(() => expect(rejoined).toEqual([[a.id]]));
+    expect(b.id).toBe(id);
+    expect(b.status).toBe('connected');
+    await vi.waitFor(() => expect(seenByA).toEqual([`left ${id}`, `joined ${id}`]));
+  });
+
   it('rejects a wrong room secret with a typed error', async () => {
     const srv = await server();
     await client(srv.url, 'secret-room', 'right secret').join(5_000);
