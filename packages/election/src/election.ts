@@ -67,6 +67,7 @@ class ElectionDriver implements Election {
       has: (peer) => membership.has(peer),
       settling: () => adapter.settling?.() === true,
       roomLinked: () => adapter.roomLinked?.(),
+      watches: (peer) => adapter.watches?.(peer) === true,
     };
     this.unsubscribers.push(adapter.onMessage((message) => this.step({ type: 'message', message })));
     if (adapter.onViewChange)

@@ -47,6 +47,14 @@ export interface ElectionAdapter {
   roomLinked?(): boolean;
   /** Optional: told when the view changes, so the election reacts at once instead of at its next round. */
   onViewChange?(handler: () => void): () => void;
+  /**
+   * Optional: true when `peer` and this peer each learn at once, from the transport, that the other ended
+   * (a crash included: e.g. Web Locks between tabs of one browser), so the view drops it without any timer.
+   * A leader whose every peer is watched declares 10 times less often (`watchedSlowdown`), and a follower
+   * that watches its leader waits that much longer before it suspects a silent one: heartbeats then only
+   * guard against a leader that hangs without ending.
+   */
+  watches?(peer: PeerId): boolean;
 }
 
 /** Time, injected: real timers in browsers (a Worker's, in hidden tabs), virtual ones in tests. */

@@ -23,6 +23,7 @@ function view(...peers: string[]): ViewReader {
     has: (peer) => peers.includes(peer),
     settling: () => false,
     roomLinked: () => undefined,
+    watches: () => false,
   };
 }
 
@@ -330,5 +331,59 @@ describe('the pure election core, step by step', () => {
     expect(core.state).toMatchObject({ id: 'b', role: 'leader', leaderId: 'b', term: 1, phase: 'steady' });
     expect(core.stats.declarationsSent).toBe(1);
     expect([...core.internals.timers.keys()]).toEqual(['heartbeat']);
+  });
+});
+
+/** A view whose peers listed in `watched` are watched (ElectionAdapter.watches: Web Locks between tabs). */
+function watchedView(peers: string[], watched: string[]): ViewReader {
+  return { ...view(...peers), watches: (peer) => watched.includes(peer) };
+}
+
+describe('watched peers: the transport tells at once when they end, so heartbeats slow down', () => {
+  const slowHeartbeat = 'set heartbeat 5000';
+
+  it('a leader whose every peer is watched declares ten times less often; one unwatched peer restores the rate', () => {
+    const core = new ElectionCore('b', config, true);
+    const both = watchedView(['c', 'd'], ['c', 'd']);
+    core.step({ type: 'start' }, { now: 0, view: both });
+    core.step(timer('sample'), { now: 100, view: both });
+    expect(core.step(timer('election'), { now: 300, view: both }).map(line)).toContain(slowHeartbeat);
+    expect(core.step(timer('heartbeat'), { now: 5_300, view: both }).map(line)).toEqual([
+      'gossip declaration t1',
+      'metrics true',
+      slowHeartbeat,
+    ]);
+    // A newcomer that does not watch us yet: answered at once, and the next heartbeat back at T/2.
+    const withNewcomer = watchedView(['c', 'd', 'e'], ['c', 'd']);
+    expect(core.step({ type: 'view-changed' }, { now: 5_400, view: withNewcomer }).map(line)).toEqual([
+      'send e declaration t1',
+      'set heartbeat 400',
+    ]);
+    expect(core.step(timer('heartbeat'), { now: 5_800, view: withNewcomer }).map(line)).toEqual([
+      'gossip declaration t1',
+      'metrics true',
+      'set heartbeat 500',
+    ]);
+  });
+
+  it('a follower that watches its leader suspects it only after ten thresholds of silence; one that does not, after one', () => {
+    const declaration = from('a', { type: 'declaration', term: 1 });
+    for (const [watched, threshold] of [
+      [['a'], 10_000],
+      [[], 1_000],
+    ] as const) {
+      const core = new ElectionCore('b', config, true);
+      const seen = watchedView(['a', 'c'], [...watched]);
+      core.step({ type: 'start' }, { now: 0, view: seen });
+      expect(core.step(declaration, { now: 100, view: seen }).map(line)).toContain(
+        `set liveness ${threshold}`,
+      );
+      expect(core.step(timer('liveness'), { now: 100 + threshold - 1, view: seen }).map(line)).toEqual([
+        'set liveness 1',
+      ]);
+      expect(core.step(timer('liveness'), { now: 100 + threshold, view: seen }).map(line)).toContain(
+        'event leader-changed leader-silent',
+      );
+    }
   });
 });

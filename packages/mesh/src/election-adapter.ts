@@ -20,6 +20,7 @@ export function meshElectionAdapter(mesh: Mesh): ElectionAdapter {
     peers: () => mesh.view(),
     settling: () => mesh.linking(),
     roomLinked: () => !mesh.linking(),
+    watches: (peer) => mesh.watches(peer),
     onViewChange(handler: () => void): () => void {
       return mesh.onViewChange.add(handler);
     },

@@ -20,6 +20,8 @@ export function withFaults(inner: Transport, table: FaultTable, clock: Clock): T
     onReachable: inner.onReachable,
     onGone: inner.onGone,
     ...(inner.noticesEnd === undefined ? {} : { noticesEnd: inner.noticesEnd }),
+    // A peer under a test fault is not watched: the fault stands for a link that misbehaves while both live.
+    watches: (peer) => table.faultOf(peer) === undefined && inner.watches?.(peer) === true,
     holds: (peer) => table.dropsOutbound(peer) || inner.holds?.(peer) === true,
     onHoldChange: table.onChange,
     close: () => inner.close(),

@@ -130,6 +130,11 @@ export class LocalTransport implements Transport {
     return this.crashNotice === 'web-locks';
   }
 
+  /** Both ways: this tab holds its lock (and said so), and `peer` said it holds its own, which this tab watches. */
+  watches(peer: PeerId): boolean {
+    return this.#locked && !this.#closed && this.#reachable.get(peer) !== undefined;
+  }
+
   reaches(peer: PeerId): boolean {
     return !this.#closed && this.#reachable.has(peer);
   }

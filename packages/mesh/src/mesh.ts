@@ -110,6 +110,12 @@ export class Mesh {
     return false;
   }
 
+  /** Whether the open link to `peer` is through a transport that tells at once, both ways, of its end. */
+  watches(peer: PeerId): boolean {
+    const entry = this.#registry.get(peer);
+    return entry?.link?.state === 'open' && entry.transport?.watches?.(peer) === true;
+  }
+
   /** Every peer the mesh knows (in the room, or linked), ordered by id as the election orders ids. */
   peers(): MeshPeer[] {
     return this.#registry.sorted().map((entry) => ({
@@ -225,17 +231,14 @@ export class Mesh {
 
   /** True when no open link has data waiting to be sent. */
   drained(): boolean {
-    for (const entry of this.#registry.values())
-      if (entry.link && entry.link.bufferedAmount() > 0) return false;
-    return true;
+    return [...this.#registry.values()].every((entry) => !entry.link || entry.link.bufferedAmount() === 0);
   }
 
   /** Tells every linked peer `bye` (they drop the link at once); links stay open until {@link Mesh.close}. */
   sayBye(): void {
     const text = encodeEnvelope({ ch: 'bye' });
-    for (const entry of this.#registry.values()) {
+    for (const entry of this.#registry.values())
       if (entry.link?.state === 'open') this.#sendText(entry.id, text);
-    }
   }
 
   /** Destroys every link and timer. The mesh stays closed. */

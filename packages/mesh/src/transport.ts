@@ -43,6 +43,12 @@ export interface Transport {
    * no periodic round-trip sampling for the peer-left probe, which only costs every tab a wake-up.
    */
   readonly noticesEnd?: boolean;
+  /**
+   * Optional: true when `peer` and this tab each learn at once, through this transport, that the other ended
+   * (local: both hold their Web Lock and queue on the other's). The election then slows its heartbeats
+   * between them (`ElectionAdapter.watches`).
+   */
+  watches?(peer: PeerId): boolean;
   /** Stops discovery and destroys what is left. */
   close(): void;
 }

@@ -178,6 +178,28 @@ describe('local transport', () => {
     expect(tabs[1]!.mesh.view()).toEqual([id(1)]);
   });
 
+  it('tells the election a link is watched only once both tabs hold their locks, and never without Web Locks', async () => {
+    const b = browser();
+    b.locks?.delayRequests(id(2));
+    const [one, two] = [b.join(id(1)), b.join(id(2))] as const;
+    await b.run(20);
+    expect(one.mesh.view()).toEqual([id(2)]);
+    // Tab 1 holds its lock, tab 2 not yet: neither side counts the link as watched.
+    expect([one.mesh.watches(id(2)), two.mesh.watches(id(1))]).toEqual([false, false]);
+    b.locks?.resume(id(2));
+    await b.run(20);
+    expect([one.mesh.watches(id(2)), two.mesh.watches(id(1))]).toEqual([true, true]);
+    two.mesh.close();
+    await b.run(20);
+    expect(one.mesh.watches(id(2))).toBe(false);
+
+    const bare = browser({ locks: false });
+    const [three] = [bare.join(id(3)), bare.join(id(4))];
+    await bare.run(20);
+    expect(three.mesh.view()).toEqual([id(4)]);
+    expect(three.mesh.watches(id(4))).toBe(false);
+  });
+
   it('without Web Locks says heartbeats, and a crashed tab is dropped only after signaling and the probe', async () => {
     const b = browser({ locks: false });
     const tabs = [b.join(id(1)), b.join(id(2))];

@@ -12,7 +12,7 @@ import {
   stopYielding,
 } from './context';
 import { startElection } from './elect';
-import { answer, becomeLeader, clearElectionTimers } from './lead';
+import { answer, becomeLeader, clearElectionTimers, heartbeatOnViewChange, watchedSlowdown } from './lead';
 
 /** Following: Fabric's follower(), its stopBeingLeader, and the liveness and succession this port adds. */
 
@@ -66,8 +66,15 @@ export function follow(c: Core, leader: PeerId, term: number, reason: string): v
 
 /** Liveness: suspect the leader exactly leaderAliveThreshold after its last declaration (Fabric: T..2T). */
 function armLiveness(c: Core): void {
-  const due = c.s.lastDeclarationAt + c.config.leaderAliveThreshold;
+  const due = c.s.lastDeclarationAt + aliveThreshold(c);
   setTimer(c, 'liveness', due - c.env.now);
+}
+
+/** The threshold, longer for a leader we watch (watched peers: it declares less often; see lead.ts). */
+function aliveThreshold(c: Core): number {
+  const { leader } = c.s;
+  const watched = leader !== undefined && c.env.view.watches(leader);
+  return watched ? c.config.leaderAliveThreshold * watchedSlowdown : c.config.leaderAliveThreshold;
 }
 
 /** Fabric's follower(), woken: no declaration within the threshold means no leader. */
@@ -75,7 +82,7 @@ export function checkLiveness(c: Core): void {
   const { s, config } = c;
   if (s.leading || s.leader === undefined) return;
   const now = c.env.now;
-  const due = s.lastDeclarationAt + config.leaderAliveThreshold;
+  const due = s.lastDeclarationAt + aliveThreshold(c);
   if (now < due) {
     armLiveness(c);
     return;
@@ -152,6 +159,7 @@ export function viewChanged(c: Core): void {
     const view = env.view.peers();
     for (const peer of view) if (!s.answeredView.has(peer)) answer(c, peer);
     s.answeredView = new Set(view);
+    heartbeatOnViewChange(c);
     return;
   }
   if (s.leader !== undefined && !env.view.has(s.leader)) suspectLeader(c, 'leader-left');

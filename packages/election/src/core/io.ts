@@ -60,6 +60,8 @@ export interface ViewReader {
   settling(): boolean;
   /** True when the whole room is in the view; undefined when the transport cannot tell. */
   roomLinked(): boolean | undefined;
+  /** True when the transport tells at once, both ways, that `peer` ended (see `ElectionAdapter.watches`). */
+  watches(peer: PeerId): boolean;
 }
 
 /** What the core may look at besides its own state, as it is at this step. */

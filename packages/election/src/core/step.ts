@@ -58,6 +58,8 @@ import { receive } from './receive';
  * - Settling (start-up waits for links still opening; an empty room ends it at once): elect.ts sampleView,
  *   roomMaybeEmpty.
  * - Stall grace (a late liveness check waits once more): follow.ts checkLiveness, stall-grace.ts.
+ * - Watched peers (heartbeats 10 times slower where the transport tells of a peer's end): lead.ts declare,
+ *   heartbeatOnViewChange; follow.ts aliveThreshold.
  */
 
 /** Fabric clears the yield flag after 6 × leaderAliveThreshold. */
@@ -215,4 +217,5 @@ const noView: Surroundings['view'] = {
   has: () => false,
   settling: () => false,
   roomLinked: () => undefined,
+  watches: () => false,
 };
