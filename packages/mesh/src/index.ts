@@ -21,7 +21,7 @@ export type { MeshStats } from './mesh-stats';
 export { describeAgent, maxAgentTextLength, type PeerAgent } from './peer-agent';
 export type { SimplePeerConstructor, SimplePeerLinkOptions, WrtcImplementation } from './peer-link';
 export type * from './room-types';
-export type { SignalingStats, SignalingStatus } from './signaling-client';
+export type { SignalingStats, SignalingStatus } from './signaling-types';
 export { type Transport, type TransportKind, transportKinds, webRtcTransport } from './transport';
 export { type Envelope, MeshPayloadError } from './wire';
 export {

@@ -6,7 +6,7 @@ import type { LocalTransportStats } from './local-transport';
 import type { MeshStats } from './mesh-stats';
 import type { PeerAgent } from './peer-agent';
 import type { SimplePeerConstructor, WrtcImplementation } from './peer-link';
-import type { SignalingStats, SignalingStatus } from './signaling-client';
+import type { SignalingStats, SignalingStatus } from './signaling-types';
 import type { TransportKind } from './transport';
 
 /** Options of {@link joinRoom}. */

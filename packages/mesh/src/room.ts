@@ -22,7 +22,7 @@ import type { PeerAgent } from './peer-agent';
 import { RoomSession, type RoomSignaling, type SessionEvents, type SessionParts } from './room-session';
 import type { FaultInjector, Room, RoomEvent, RoomSnapshot, RoomStats } from './room-types';
 import type { VisibilityOptions } from './room-visibility';
-import type { JoinedRoom, SignalingStatus } from './signaling-client';
+import type { JoinedRoom, SignalingStatus } from './signaling-types';
 import { type Transport, webRtcTransport } from './transport';
 import type { TimerClock } from './worker-clock';
 

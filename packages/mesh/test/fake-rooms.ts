@@ -7,7 +7,7 @@ import type { JoinRoomError } from '../src/errors';
 import type { LinkSignal } from '../src/link-signal';
 import { createRoom, type MeshRoom, type RoomSignaling } from '../src/room';
 import type { VisibilityOptions } from '../src/room-visibility';
-import type { SignalingStats, SignalingStatus } from '../src/signaling-client';
+import type { SignalingStats, SignalingStatus } from '../src/signaling-types';
 import type { TimerClock } from '../src/worker-clock';
 import { FakeNetwork } from './fake-network';
 
