@@ -11,6 +11,7 @@ export const latencyFigures = [
   'crashMs',
   'cutMs',
   'newcomerMs',
+  'newcomerFromNavigationMs',
   'meshMs',
   'leaderFromStartMs',
 ] as const;
@@ -23,6 +24,7 @@ export const figureLabels: Readonly<Record<LatencyFigure | SteadyFigure, string>
   crashMs: 'crash failover (ms)',
   cutMs: 'crash failover, heartbeats only (ms)',
   newcomerMs: 'newcomer (ms)',
+  newcomerFromNavigationMs: 'newcomer, from its navigation (ms)',
   meshMs: 'mesh formed / tabs loaded (ms)',
   leaderFromStartMs: 'navigation → agreed leader (ms)',
   messagesPerSecond: 'steady: msg/s per tab',

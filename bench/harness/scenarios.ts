@@ -50,6 +50,11 @@ export interface RepetitionResult {
   /** A new tab joins a room with a leader → it shows that leader (from its first link open / load). */
   readonly newcomerMs: Sample;
   /**
+   * The same from the newcomer's navigation start: page load, then (Conclave) signaling's join and the links,
+   * or (broadcast-channel) its status question and the leader's answer.
+   */
+  readonly newcomerFromNavigationMs: Sample;
+  /**
    * Leader renderer crashed (CDP Page.crash) → the remaining tabs agree on a new leader. Two hosts: the leader
    * host's browser process is killed (SIGKILL) → the other host's tabs agree on a new leader.
    */
@@ -151,6 +156,7 @@ class Repetition {
       gracefulFromCloseMs: 'skipped' as Sample,
       gracefulDetail: undefined as RepetitionResult['gracefulDetail'],
       newcomerMs: 'skipped' as Sample,
+      newcomerFromNavigationMs: 'skipped' as Sample,
       crashMs: 'skipped' as Sample,
       cutMs: 'skipped' as Sample,
       steady: undefined as SteadyResult | undefined,
@@ -240,12 +246,18 @@ class Repetition {
     }, contender.timeouts.newcomer);
     if (shown === 'timeout') {
       result.newcomerMs = 'timeout';
+      result.newcomerFromNavigationMs = 'timeout';
       this.say('newcomer: timeout');
       return this.finish(result);
     }
     result.newcomerMs = Math.max(0, newcomer.leaderSince - shown.start);
+    if (newcomer.navigatedAt !== undefined) {
+      result.newcomerFromNavigationMs = newcomer.leaderSince - newcomer.navigatedAt;
+    }
     if (shown.agreement.leaderId !== leaderBefore) this.problems.push('the newcomer changed the leader');
-    this.say(`newcomer ${Math.round(result.newcomerMs)} ms`);
+    this.say(
+      `newcomer ${Math.round(result.newcomerMs)} ms, ${Math.round(Number(result.newcomerFromNavigationMs))} ms from its navigation`,
+    );
     await this.recordStartups();
     await this.checkpoint('newcomer');
 

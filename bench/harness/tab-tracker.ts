@@ -12,6 +12,8 @@ export interface Tab {
   crashed: boolean;
   selfId: string | undefined;
   readyAt: number | undefined;
+  /** When the page's navigation started (its `performance.timeOrigin`). */
+  navigatedAt: number | undefined;
   openLinks: number;
   /** When the number of open links first reached each value. */
   readonly linksReachedAt: Map<number, number>;
@@ -49,6 +51,7 @@ export class TabTracker {
       crashed: false,
       selfId: undefined,
       readyAt: undefined,
+      navigatedAt: undefined,
       openLinks: 0,
       linksReachedAt: new Map(),
       leaderId: undefined,
@@ -92,6 +95,7 @@ export class TabTracker {
       case 'ready':
         tab.selfId = event.selfId;
         tab.readyAt = event.at;
+        tab.navigatedAt = event.navigatedAt;
         break;
       case 'links':
         tab.openLinks = event.open;

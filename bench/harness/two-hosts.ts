@@ -169,6 +169,7 @@ class HostsRepetition {
       gracefulFromCloseMs: 'skipped' as Sample,
       gracefulDetail: undefined,
       newcomerMs: 'skipped' as Sample,
+      newcomerFromNavigationMs: 'skipped' as Sample,
       crashMs: 'skipped' as Sample,
       cutMs: 'skipped' as Sample,
       steady: undefined,

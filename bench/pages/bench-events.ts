@@ -5,8 +5,16 @@ import { z } from 'zod';
  * epoch-ms timestamp (`performance.timeOrigin + performance.now()`), so tabs and Node can be compared.
  */
 export const benchEventSchema = z.discriminatedUnion('kind', [
-  /** The page has joined (Conclave: `joinRoom` resolved; broadcast-channel: elector created). */
-  z.strictObject({ kind: z.literal('ready'), at: z.number(), selfId: z.string().min(1).max(128) }),
+  /**
+   * The page has joined (Conclave: `joinRoom` resolved; broadcast-channel: elector created); `navigatedAt` is
+   * when its navigation started (`performance.timeOrigin`).
+   */
+  z.strictObject({
+    kind: z.literal('ready'),
+    at: z.number(),
+    selfId: z.string().min(1).max(128),
+    navigatedAt: z.number(),
+  }),
   /** The number of open links changed (Conclave only). */
   z.strictObject({ kind: z.literal('links'), at: z.number(), open: z.number().int().nonnegative() }),
   /** The leader this tab follows (or leads) changed, or its term did. */

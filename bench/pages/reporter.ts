@@ -86,7 +86,7 @@ export class Reporter {
   ready(selfId: string): void {
     this.selfId = selfId;
     this.mark('ready');
-    this.report({ kind: 'ready', at: epochNow(), selfId });
+    this.report({ kind: 'ready', at: epochNow(), selfId, navigatedAt: performance.timeOrigin });
   }
 
   /** Notes when a start-up step happened (kept for --trace). */

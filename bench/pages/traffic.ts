@@ -25,7 +25,7 @@ function add(count: TrafficCount, data: unknown): number {
   return bytes;
 }
 
-/** One data-channel message as sent (kept only with `?trace=1`, to follow the election message by message). */
+/** One data-channel or BroadcastChannel message as sent (kept only with `?trace=1`, to follow the election message by message). */
 export interface SentMessage {
   readonly at: number;
   /** The data channel's id on this side (one per link). */
@@ -41,7 +41,7 @@ const sendLogLimit = 2_000;
  * Counts every message this page sends on data channels, WebSockets and BroadcastChannels by wrapping the
  * native `send`/`postMessage`. The Room API has no traffic statistics, so this is the transport-neutral way
  * to see what the mesh (and signaling) put on the wire. Install before anything opens a connection. With a
- * `sendLog`, every data-channel message is also logged there (bounded).
+ * `sendLog`, every data-channel and (library) BroadcastChannel message is also logged there (bounded).
  */
 export function installTrafficCounters(sendLog?: SentMessage[]): TrafficCounters {
   const counters: TrafficCounters = {
@@ -69,7 +69,12 @@ export function installTrafficCounters(sendLog?: SentMessage[]): TrafficCounters
 
   const broadcastPost = BroadcastChannel.prototype.postMessage;
   BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
-    add(this.name.endsWith(statusChannelSuffix) ? counters.status : counters.broadcastChannel, message);
+    const status = this.name.endsWith(statusChannelSuffix);
+    const bytes = add(status ? counters.status : counters.broadcastChannel, message);
+    if (sendLog && !status && sendLog.length < sendLogLimit) {
+      const text = JSON.stringify(message)?.slice(0, 200);
+      sendLog.push({ at: performance.timeOrigin + performance.now(), channel: null, bytes, text });
+    }
     broadcastPost.call(this, message);
   };
 

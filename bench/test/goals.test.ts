@@ -45,6 +45,7 @@ function repetition(rep: number, figures: Figures, cpu?: number): RepetitionResu
     gracefulFromCloseMs: skipped,
     gracefulDetail: undefined,
     newcomerMs: skipped,
+    newcomerFromNavigationMs: skipped,
     crashMs: skipped,
     cutMs: skipped,
     steady: cpu === undefined ? undefined : steady(cpu, 1),

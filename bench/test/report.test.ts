@@ -19,6 +19,7 @@ function repetition(rep: number, ms: Sample): RepetitionResult {
     gracefulFromCloseMs: ms,
     gracefulDetail: undefined,
     newcomerMs: ms,
+    newcomerFromNavigationMs: ms,
     crashMs: ms,
     cutMs: 'skipped',
     steady: undefined,
