@@ -1,5 +1,6 @@
-import type { ElectionAdapter, ElectionMessage, PeerId } from '@conclave/election';
+import type { Election, ElectionAdapter, ElectionMessage, PeerId } from '@conclave/election';
 import type { Mesh } from './mesh';
+import { encodeEnvelope } from './wire';
 
 /**
  * The election's network over the mesh: `peers()` is the mesh's view (open, uncut links), messages travel
@@ -25,4 +26,14 @@ export function meshElectionAdapter(mesh: Mesh): ElectionAdapter {
       return mesh.onViewChange.add(handler);
     },
   };
+}
+
+/**
+ * What a tab sends ahead to a tab announcing itself on the local channel (see `LocalTransport.greetWith`):
+ * while it leads, the declaration it would answer the newcomer with once their link opens.
+ */
+export function leaderGreeting(election: Election): string | undefined {
+  const state = election.state();
+  if (state.role !== 'leader') return undefined;
+  return encodeEnvelope({ ch: 'election', msg: { type: 'declaration', sender: state.id, term: state.term } });
 }

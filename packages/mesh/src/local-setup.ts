@@ -44,10 +44,10 @@ export async function localChannelName(
   secret: string | undefined,
 ): Promise<string> {
   const key = `${new URL(signalingUrl).origin}\n${room}\n${secret ?? ''}`;
-  // v3: a tab announces itself before it holds its lock and says `locked` when it does; a v2 tab would watch
-  // a v3 tab's lock at once and take it for gone. Tabs of different versions (open across a deploy) must
-  // not share the channel: they link over WebRTC.
-  return `conclave/v3/${room}/${await digest(key)}`;
+  // v4: announcements are answered to the announcer only (never answered back) and a turn's data goes out
+  // as one `batch`; v3 tabs would take neither. (v3: a tab announces itself before it holds its lock.) Tabs
+  // of different versions (open across a deploy) must not share the channel: they link over WebRTC.
+  return `conclave/v4/${room}/${await digest(key)}`;
 }
 
 async function digest(text: string): Promise<string> {

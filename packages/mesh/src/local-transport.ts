@@ -1,8 +1,10 @@
 import type { Clock, PeerId } from '@conclave/election';
 import { Listeners, TokenBucket } from '@conclave/protocol';
 import { meshLimits } from './limits';
-import type { Link, LinkCallbacks, LinkState } from './link';
-import { type LocalMessage, localMessageSchema } from './local-message';
+import type { Link, LinkCallbacks } from './link';
+import { LocalLink } from './local-link';
+import { addressedElsewhere, addressedTo, type LocalMessage, localMessageSchema } from './local-message';
+import { LocalOutbox } from './local-outbox';
 import type { Transport } from './transport';
 
 /** The part of a `BroadcastChannel` the local transport uses (tests pass an in-memory one). */
@@ -93,16 +95,16 @@ export class LocalTransport implements Transport {
   /** This tab holds its own lock (and said so). */
   #locked = false;
   #closed = false;
-  /**
-   * Data sent this turn, not yet posted: a run of one text to several tabs (the mesh's broadcast) goes out as
-   * one message, so each tab wakes once per broadcast instead of once per recipient.
-   */
-  #pending: { readonly text: string; readonly to: PeerId[] }[] = [];
-  #flushQueued = false;
+  readonly #outbox: LocalOutbox;
+  /** What this tab says ahead to a tab it answers (see {@link LocalTransport.greetWith}). */
+  #greeting: ((peer: PeerId) => string | undefined) | undefined;
+  /** Greetings received with answers, until the link to their sender opens (one per reachable tab). */
+  readonly #greetings = new Map<PeerId, string>();
 
   constructor(options: LocalTransportOptions) {
     this.#options = options;
     this.#control = new TokenBucket(options.clock, controlBurst, controlPerSecond);
+    this.#outbox = new LocalOutbox(options.selfId, (message) => this.#send(message));
     options.channel.onmessage = (event) => this.#receive(event.data);
     this.#post({ v: 1, t: 'here', from: options.selfId });
     // Said only once the lock is held, so a peer queueing on it is granted it only when this tab ended.
@@ -133,6 +135,25 @@ export class LocalTransport implements Transport {
   /** Both ways: this tab holds its lock (and said so), and `peer` said it holds its own, which this tab watches. */
   watches(peer: PeerId): boolean {
     return this.#locked && !this.#closed && this.#reachable.get(peer) !== undefined;
+  }
+
+  /**
+   * What this tab sends ahead, with its answer to a tab's announcement, of what it would send once their link
+   * opens: the room passes the election's declaration while this tab leads. The newcomer delivers it as the
+   * link's first message, through the same inbound pipeline as any other, the moment its side opens: it then
+   * follows the leader without waiting for the leader's side to open and answer (a turn of a loaded tab).
+   * A greeting that went stale meanwhile is harmless: the term of any later leadership is higher, and that
+   * leader answers the newcomer as it links.
+   */
+  greetWith(greeting: ((peer: PeerId) => string | undefined) | undefined): void {
+    this.#greeting = greeting;
+  }
+
+  /** @internal */
+  takeGreeting(peer: PeerId): string | undefined {
+    const greeting = this.#greetings.get(peer);
+    this.#greetings.delete(peer);
+    return greeting;
   }
 
   reaches(peer: PeerId): boolean {
@@ -166,9 +187,12 @@ export class LocalTransport implements Transport {
     for (const link of [...this.#links.values()]) link.destroy();
     this.#post({ v: 1, t: 'gone', from: this.#options.selfId });
     this.#closed = true;
+    this.#outbox.clear();
     for (const waiting of this.#reachable.values()) waiting?.abort();
     this.#reachable.clear();
     this.#synFrom.clear();
+    this.#greetings.clear();
+    this.#greeting = undefined;
     this.#releaseOwnLock?.();
     this.#options.channel.onmessage = null;
     this.#options.channel.close();
@@ -181,25 +205,9 @@ export class LocalTransport implements Transport {
     this.#post(message);
   }
 
-  /** @internal A link's outgoing data: posted at the end of this turn, with the same text to other tabs. */
+  /** @internal A link's outgoing data: posted at the end of this turn, with the turn's other data. */
   postData(to: PeerId, text: string): void {
-    const last = this.#pending.at(-1);
-    if (last && last.text === text && last.to.length < meshLimits.maxPeers) last.to.push(to);
-    else this.#pending.push({ text, to: [to] });
-    if (this.#flushQueued) return;
-    this.#flushQueued = true;
-    queueMicrotask(() => this.#flush());
-  }
-
-  #flush(): void {
-    this.#flushQueued = false;
-    const pending = this.#pending;
-    if (pending.length === 0) return;
-    this.#pending = [];
-    const from = this.#options.selfId;
-    for (const { text, to } of pending) {
-      this.#send({ v: 1, t: 'data', from, to: to.length === 1 ? to[0]! : to, d: text });
-    }
+    this.#outbox.add(to, text);
   }
 
   /** @internal A link was destroyed. */
@@ -209,7 +217,7 @@ export class LocalTransport implements Transport {
 
   /** Posts a control message, after any data sent before it (so a link's close follows its last data). */
   #post(message: LocalMessage): void {
-    this.#flush();
+    this.#outbox.flush();
     this.#send(message);
   }
 
@@ -225,8 +233,7 @@ export class LocalTransport implements Transport {
   #receive(data: unknown): void {
     const self = this.#options.selfId;
     // Most traffic is addressed to other tabs: skip it before any validation work.
-    const to = (data as { to?: unknown } | null)?.to;
-    if (this.#closed || (to !== undefined && to !== self && !addressedAmong(to, self))) return;
+    if (this.#closed || addressedElsewhere(data, self)) return;
     this.#stats.received++;
     const dropped = this.#stats.dropped;
     const parsed = localMessageSchema.safeParse(data);
@@ -239,10 +246,14 @@ export class LocalTransport implements Transport {
       dropped.spoofed++;
       return;
     }
-    if (message.t === 'data') {
-      const link = this.#links.get(message.from);
-      if (link?.state === 'open') link.deliver(message.d);
-      else dropped.unlinked++;
+    if (message.t === 'data' || message.t === 'batch') {
+      const items = message.t === 'data' ? [message] : message.items;
+      for (const item of items) {
+        if (!addressedTo(item.to, self)) continue;
+        const link = this.#links.get(message.from);
+        if (link?.state === 'open') link.deliver(item.d);
+        else dropped.unlinked++;
+      }
       return;
     }
     if (!this.#control.take()) {
@@ -250,9 +261,14 @@ export class LocalTransport implements Transport {
       return;
     }
     switch (message.t) {
-      case 'here':
-        this.#announced(message.from);
+      case 'here': {
+        const { d, from, to } = message;
+        // Kept before the answer is handled: that may open the link at once, which takes the greeting.
+        if (d !== undefined && to !== undefined && !this.#links.has(from)) this.#greetings.set(from, d);
+        this.#announced(from, to !== undefined, message.locked === true);
+        if (!this.#reachable.has(from)) this.#greetings.delete(from); // refused
         return;
+      }
       case 'locked':
         this.#watch(message.from);
         return;
@@ -276,17 +292,32 @@ export class LocalTransport implements Transport {
     }
   }
 
-  /** A tab announced itself: answer once (so it learns this tab, and whether to watch its lock). */
-  #announced(peer: PeerId): void {
-    if (this.#reachable.has(peer)) return;
-    if (this.#reachable.size >= meshLimits.maxPeers) {
-      this.#stats.dropped.refused++;
-      return;
+  /**
+   * A tab announced itself (or answered this tab's announcement): a new tab is answered once, addressed to it,
+   * so it learns this tab and whether to watch its lock; an answer is never answered. Every pair of tabs meets
+   * this way: the later of two announcements reaches the other tab, whose answer reaches the later one.
+   */
+  #announced(peer: PeerId, answer: boolean, locked: boolean): void {
+    if (!this.#reachable.has(peer)) {
+      if (this.#reachable.size >= meshLimits.maxPeers) {
+        this.#stats.dropped.refused++;
+        return;
+      }
+      this.#reachable.set(peer, undefined);
+      if (!answer) {
+        const greeting = this.#greeting?.(peer);
+        this.#post({
+          v: 1,
+          t: 'here',
+          from: this.#options.selfId,
+          to: peer,
+          ...(this.#locked ? { locked: true } : {}),
+          ...(greeting === undefined ? {} : { d: greeting }),
+        });
+      }
+      this.onReachable.emit(peer, false);
     }
-    this.#reachable.set(peer, undefined);
-    this.#post({ v: 1, t: 'here', from: this.#options.selfId });
-    if (this.#locked) this.#post({ v: 1, t: 'locked', from: this.#options.selfId });
-    this.onReachable.emit(peer, false);
+    if (locked) this.#watch(peer);
   }
 
   /**
@@ -313,6 +344,7 @@ export class LocalTransport implements Transport {
     this.#reachable.get(peer)?.abort();
     this.#reachable.delete(peer);
     this.#synFrom.delete(peer);
+    this.#greetings.delete(peer);
   }
 
   /** A tab opened its link to this one: open ours if this tab wants one, else remember it. */
@@ -334,67 +366,4 @@ export class LocalTransport implements Transport {
   #lockName(peer: PeerId): string {
     return `${this.#options.name}/tab/${peer}`;
   }
-}
-
-/** One local link: messages over the shared channel, addressed to one tab. */
-class LocalLink implements Link {
-  readonly initiator = false;
-  #state: LinkState = 'connecting';
-
-  constructor(
-    readonly peer: PeerId,
-    private readonly callbacks: LinkCallbacks,
-    private readonly transport: LocalTransport,
-  ) {}
-
-  get state(): LinkState {
-    return this.#state;
-  }
-
-  signal(): void {
-    // Local links need no negotiation.
-  }
-
-  send(text: string): boolean {
-    if (this.#state !== 'open') return false;
-    this.transport.postData(this.peer, text);
-    return true;
-  }
-
-  bufferedAmount(): number {
-    return 0;
-  }
-
-  destroy(): void {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    this.transport.post({ v: 1, t: 'close', from: this.#self(), to: this.peer });
-    this.transport.forget(this);
-  }
-
-  markOpen(): void {
-    if (this.#state !== 'connecting') return;
-    this.#state = 'open';
-    this.callbacks.open();
-  }
-
-  deliver(text: string): void {
-    this.callbacks.data(text);
-  }
-
-  remoteClosed(): void {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    this.transport.forget(this);
-    this.callbacks.close('closed');
-  }
-
-  #self(): PeerId {
-    return this.transport.selfId;
-  }
-}
-
-/** Whether a message addressed to several tabs includes this one (checked before any validation: cheap). */
-function addressedAmong(to: unknown, self: PeerId): boolean {
-  return Array.isArray(to) && to.length <= meshLimits.maxPeers && to.includes(self);
 }

@@ -5,7 +5,7 @@ import {
   type ElectionEvent,
   type PeerId,
 } from '@conclave/election';
-import { meshElectionAdapter } from './election-adapter';
+import { leaderGreeting, meshElectionAdapter } from './election-adapter';
 import type { FaultTable } from './fault-injector';
 import { withFaults } from './faulty-transport';
 import type { MeshTimings } from './limits';
@@ -119,6 +119,9 @@ export class RoomSession {
       events.election(event);
       events.leadership();
     });
+    // A leader's answer to a tab announcing itself on the local channel carries its declaration ahead.
+    const election = this.election;
+    this.local?.greetWith(() => leaderGreeting(election));
     this.visibility = new RoomVisibility(this.election, clock, mesh, parts);
     this.visibility.set(visible);
   }
@@ -162,6 +165,7 @@ export class RoomSession {
 
   /** Closes the mesh and its transports (after {@link stopElection}) and unhooks it from signaling. */
   close(): void {
+    this.local?.greetWith(undefined);
     this.visibility.stop();
     this.mesh.close();
     for (const cleanup of this.#cleanups.splice(0)) cleanup();

@@ -5,6 +5,8 @@ import type { LocalChannel, LockManagerLike } from '../src/local-transport';
 /** An in-memory `BroadcastChannel`: messages are cloned and reach every other open channel of the name after 1 ms. */
 export class FakeChannelBus {
   readonly #channels = new Set<FakeChannel>();
+  /** Every message a tab posted, in order (what wakes the other tabs of the profile). */
+  readonly posted: unknown[] = [];
   constructor(readonly clock: VirtualClock) {}
 
   open(): FakeChannel {
@@ -37,6 +39,7 @@ export class FakeChannel implements LocalChannel {
   onmessage: ((event: { readonly data: unknown }) => void) | null = null;
   constructor(private readonly bus: FakeChannelBus) {}
   postMessage(message: unknown): void {
+    this.bus.posted.push(structuredClone(message));
     this.bus.deliver(this, message);
   }
   close(): void {

@@ -152,7 +152,7 @@ async function linkProblems(schedule: Schedule): Promise<string[]> {
       const channel = bus.open(tab.id);
       const local = new LocalTransport({
         selfId: tab.id,
-        name: 'conclave/v3/test/room',
+        name: 'conclave/v4/test/room',
         channel,
         locks: locks.forTab(tab.id),
         clock,
