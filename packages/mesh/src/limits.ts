@@ -44,6 +44,12 @@ export const meshTimings = {
   peerLeftProbeMs: 500,
   peerLeftProbeFloorMs: 100,
   peerLeftProbeMaxMs: 2_000,
+  /**
+   * A link whose end a Web Lock tells (watched, see `Mesh.watches`) is probed only this long after `peer-left`:
+   * a crashed tab's lock ends it first, and the probe's ping would only add a post to the channel at the
+   * moment every tab is busy failing over. It stays as the fallback.
+   */
+  watchedProbeDelayMs: 1_000,
   /** Each open link is pinged this often to measure its round trip (and once when it opens). */
   rttPingIntervalMs: 5_000,
   /**

@@ -55,9 +55,21 @@ export class LinkProbe {
     return n;
   }
 
-  /** Starts the liveness probe: `dead` runs unless a pong to it arrives within {@link LinkProbe.timeoutMs}. */
-  probe(dead: () => void): void {
+  /**
+   * Starts the liveness probe: `dead` runs unless a pong to it arrives within {@link LinkProbe.timeoutMs}.
+   * With `afterMs`, the ping goes only that much later (a cancel meanwhile stops it).
+   */
+  probe(dead: () => void, afterMs = 0): void {
     if (this.#probe) return;
+    if (afterMs > 0) {
+      const timer = this.clock.setTimeout(() => {
+        if (this.#probe?.timer !== timer) return;
+        this.#probe = undefined;
+        this.probe(dead);
+      }, afterMs);
+      this.#probe = { n: -1, timer }; // no pong answers -1
+      return;
+    }
     const timeout = this.timeoutMs();
     const n = this.ping();
     const timer = this.clock.setTimeout(() => {

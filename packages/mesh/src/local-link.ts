@@ -11,6 +11,8 @@ export interface LocalLinkHost {
   postData(to: PeerId, text: string): void;
   /** The link was destroyed or closed: the transport forgets it. */
   forget(link: LocalLink): void;
+  /** Whether `peer` is still on the channel (not gone, nor ended as its Web Lock told). */
+  reaches(peer: PeerId): boolean;
   /** The greeting `peer` sent ahead with its answer to this tab's announcement, once (see LocalTransport). */
   takeGreeting(peer: PeerId): string | undefined;
 }
@@ -47,7 +49,9 @@ export class LocalLink implements Link {
   destroy(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.host.post({ v: 1, t: 'close', from: this.host.selfId, to: this.peer });
+    // A tab that is gone hears nothing: no post (each wakes every tab) when the failover needs them most.
+    if (this.host.reaches(this.peer))
+      this.host.post({ v: 1, t: 'close', from: this.host.selfId, to: this.peer });
     this.host.forget(this);
   }
 

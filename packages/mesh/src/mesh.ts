@@ -162,12 +162,12 @@ export class Mesh {
   }
 
   /**
-   * Signaling reports a peer gone. A link still connecting is dropped. An open link is not trusted nor dropped
-   * blindly: the mesh pings the peer over it and drops it only if no pong arrives within the link's own bound
-   * (its measured round trips, RFC 6298 style; 500 ms before any was measured). A crashed tab is so dropped
-   * well under a second after signaling noticed (instead of the 15 s a dead data channel takes to close),
-   * while a tab that only lost its signaling connection (or a signaling server that restarts, which reports
-   * everyone as gone) keeps its links, and the leader stays. A peer leaving gracefully says `bye` first.
+   * Signaling reports a peer gone. A link still connecting is dropped. An open one is probed: dropped only if
+   * no pong comes within the link's own bound (RFC 6298 style; 500 ms before a round trip was measured), so a
+   * crashed tab goes well under a second after signaling noticed (not the 15 s a dead data channel takes),
+   * while one that only lost its signaling connection (or a restarting server's everyone-gone) keeps its
+   * links. A watched link (a Web Lock tells its end) is probed only `watchedProbeDelayMs` later; a peer
+   * leaving gracefully says `bye` first.
    */
   peerLeft(peer: PeerId): void {
     const entry = this.#registry.get(peer);
@@ -344,14 +344,14 @@ export class Mesh {
   }
 
   // ---- liveness probe ----------------------------------------------------------------------------------
-
   #probe(entry: PeerEntry): void {
-    entry.probe.probe(() => {
+    const dead = () => {
       if (entry.inRoom) return; // back in the room meanwhile: keep the link
       this.#links.dropLink(entry, 'peer-left');
       this.#registry.forgetIfIdle(entry);
       this.onChange.emit();
-    });
+    };
+    entry.probe.probe(dead, this.watches(entry.id) ? this.#timings.watchedProbeDelayMs : 0);
   }
 
   // ---- links opening and closing ----

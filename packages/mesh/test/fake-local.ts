@@ -21,6 +21,7 @@ export class FakeChannelBus {
   }
 
   deliver(from: FakeChannel | undefined, message: unknown): void {
+    if (from && !this.#channels.has(from)) return; // a closed channel (or a crashed tab's) reaches nobody
     const copy = structuredClone(message);
     for (const channel of this.#channels) {
       if (channel === from) continue;
@@ -65,12 +66,15 @@ export class FakeLocks {
   readonly #queues = new Map<string, Waiter[]>();
   readonly #stalled = new Map<PeerId, Array<() => void>>();
   readonly #slow = new Map<PeerId, Array<() => void>>();
+  /** Tabs whose process ended: their requests vanish, as the browser drops a dead renderer's. */
+  readonly #crashed = new Set<PeerId>();
 
   /** The lock manager one tab sees; `crash(owner)` releases everything that tab holds. */
   forTab(owner: PeerId): LockManagerLike {
     return {
       request: (name, options, callback) =>
         new Promise((resolve, reject) => {
+          if (this.#crashed.has(owner)) return;
           const waiter: Waiter = { callback, resolve, reject, owner, mode: options.mode ?? 'exclusive' };
           const parked = this.#slow.get(owner);
           if (parked) {
@@ -115,7 +119,9 @@ export class FakeLocks {
 
   /** The tab's process ended: its locks are released, its queued requests vanish. */
   crash(owner: PeerId): void {
+    this.#crashed.add(owner);
     this.#stalled.delete(owner);
+    this.#slow.delete(owner);
     for (const [name, queue] of this.#queues) {
       this.#queues.set(
         name,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { meshTimings } from '../src/limits';
 import { maxBatchChars, maxBatchItems } from '../src/local-message';
 import { browser, id, others } from './local-browser';
 
@@ -136,5 +137,40 @@ describe('what a local room posts on its channel', () => {
     await b.run(5);
     expect(delivered).toBe(2);
     expect(two.mesh.view()).toEqual([id(1)]);
+  });
+
+  it("a crashed tab's end costs its watchers no post to it: no close, and no probe ping for signaling's notice", async () => {
+    const b = browser();
+    const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
+    await b.run(500);
+    const before = b.bus.posted.length;
+    b.bus.remove(tabs[2]!.channel);
+    b.locks?.crash(id(3));
+    for (const tab of tabs.slice(0, 2)) tab.mesh.peerLeft(id(3)); // signaling saw its socket close too
+    await b.run(meshTimings.watchedProbeDelayMs + 500);
+    expect(tabs[0]!.mesh.view()).toEqual([id(2)]);
+    const toDead = b.bus.posted.slice(before).filter((message) => {
+      const { to, items } = message as { to?: unknown; items?: { to: unknown }[] };
+      const recipients = [to, ...(items ?? []).map((item) => item.to)].flat();
+      return recipients.includes(id(3));
+    });
+    expect(toDead).toEqual([]);
+  });
+
+  it('a watched tab that signaling reports gone is probed only after a delay, and kept when it answers', async () => {
+    for (const locks of [true, false]) {
+      const b = browser({ locks });
+      const [one] = [b.join(id(1)), b.join(id(2))];
+      await b.run(500);
+      const pings = () =>
+        b.bus.posted.filter((message) => JSON.stringify(message).includes('\\"ch\\":\\"ping\\"')).length;
+      const before = pings();
+      one.mesh.peerLeft(id(2)); // tab 2 lost its signaling connection, but lives
+      await b.run(meshTimings.watchedProbeDelayMs - 10);
+      expect(pings() - before).toBe(locks ? 0 : 1);
+      await b.run(1_000);
+      expect(pings() - before).toBe(1);
+      expect(one.mesh.view()).toEqual([id(2)]); // it answered: the link stays
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { PeerId } from '@conclave/election';
 import { createRandom, type Random, VirtualClock } from '@conclave/election/simulation';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { meshTimings } from '../src/limits';
 import type { LinkFactory } from '../src/link';
 import { type LocalChannel, LocalTransport } from '../src/local-transport';
 import { Mesh } from '../src/mesh';
@@ -21,9 +22,12 @@ const id = (n: number): PeerId => (n + 1).toString(16).padStart(32, '0');
 /**
  * How long after the last join, leave or crash every live tab must be linked to every other: the longest
  * handshake these delays allow (a join answer, the lock, then announcement, answer, syn and ack on the
- * channel), plus some slack; far below a link's open timeout and retry.
+ * channel), plus some slack; far below a link's open timeout and retry. A tab that crashes before the browser
+ * granted its own lock is dropped by signaling's `peer-left` and the probe instead (a link to it may even
+ * open, from its last syn, with no round trip measured: the probe then waits `peerLeftProbeMs`).
  */
-const settleMs = (s: Schedule) => s.signalingDelayMs + s.lockDelayMs + 5 * s.channelDelayMs + 200;
+const settleMs = (s: Schedule) =>
+  s.signalingDelayMs + s.lockDelayMs + 5 * s.channelDelayMs + meshTimings.peerLeftProbeMs + 200;
 
 /** `BroadcastChannel` with a random delay per message, in order per (sender, receiver). */
 class RandomBus {
@@ -40,6 +44,7 @@ class RandomBus {
     return channel;
   }
   deliver(from: RandomChannel, message: unknown): void {
+    if (!this.#channels.has(from)) return; // a closed channel (or a crashed tab's) reaches nobody
     const copy = structuredClone(message);
     for (const to of this.#channels) {
       if (to === from) continue;
