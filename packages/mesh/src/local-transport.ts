@@ -166,7 +166,9 @@ export class LocalTransport implements Transport {
     this.#links.set(peer, link);
     if (this.#synFrom.delete(peer)) {
       this.post({ v: 1, t: 'ack', from: this.#options.selfId, to: peer });
-      this.#options.clock.setTimeout(() => link.markOpen(), 0); // after the mesh holds the link
+      // Once the mesh holds the link (it stores it when this returns). A microtask, not a timer: the clock's
+      // timers run in a Worker, whose answer waits behind every task queued on a busy page.
+      queueMicrotask(() => link.markOpen());
     } else {
       this.post({ v: 1, t: 'syn', from: this.#options.selfId, to: peer });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meshTimings } from '../src/limits';
+import { meshLimits, meshTimings } from '../src/limits';
 import { maxBatchChars, maxBatchItems } from '../src/local-message';
 import { browser, id, others } from './local-browser';
 
@@ -171,6 +171,22 @@ describe('what a local room posts on its channel', () => {
       await b.run(1_000);
       expect(pings() - before).toBe(1);
       expect(one.mesh.view()).toEqual([id(2)]); // it answered: the link stays
+    }
+  });
+
+  it(`keeps at most ${meshLimits.maxPeers} announced tabs, with or without Web Locks, and answers no more`, async () => {
+    for (const locks of [true, false]) {
+      const b = browser({ locks });
+      const tab = b.join(id(1));
+      await b.run(50);
+      const before = b.bus.posted.length;
+      const extra = 5;
+      for (let n = 2; n < 2 + meshLimits.maxPeers + extra; n++)
+        b.bus.inject({ v: 1, t: 'here', from: id(n) });
+      await b.run(5);
+      expect(tab.local.stats().reachable).toBe(meshLimits.maxPeers);
+      expect(tab.local.stats().dropped.refused).toBe(extra);
+      expect(posts(b.bus.posted, before, 'here')).toHaveLength(meshLimits.maxPeers);
     }
   });
 });

@@ -57,6 +57,25 @@ describe('local transport', () => {
     }
   });
 
+  it('answers a link the other tab asked for in the same turn, without waiting on a timer', async () => {
+    const b = browser();
+    const one = b.join(id(1));
+    await b.run(50);
+    // Tab 2 is on the channel and asks tab 1 for a link before signaling has listed it to tab 1.
+    const two = b.open(id(2));
+    two.mesh.joined([id(1)]);
+    await b.run(5);
+    expect(one.mesh.view()).toEqual([]);
+    let openedAt: number | undefined;
+    one.mesh.onLinkOpen.add(() => {
+      openedAt = b.clock.now();
+    });
+    const listedAt = b.clock.now();
+    one.mesh.peerJoined(id(2)); // listed now: tab 1's link answers tab 2's request and opens at once
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    expect(openedAt).toBe(listedAt);
+  });
+
   it('drops a crashed tab at once through its Web Lock, before signaling notices', async () => {
     const b = browser();
     const tabs = [b.join(id(1)), b.join(id(2)), b.join(id(3))];
