@@ -10,11 +10,15 @@ function byteSize(data: unknown): number {
   if (data instanceof ArrayBuffer) return data.byteLength;
   if (ArrayBuffer.isView(data)) return data.byteLength;
   if (data instanceof Blob) return data.size;
-  // Structured-clone payloads (BroadcastChannel): their JSON size is a fair proxy.
+  return encoder.encode(jsonOf(data)).byteLength;
+}
+
+/** A structured-clone payload's JSON (empty if it has none): a fair proxy for its size. */
+function jsonOf(data: unknown): string {
   try {
-    return encoder.encode(JSON.stringify(data) ?? '').byteLength;
+    return JSON.stringify(data) ?? '';
   } catch {
-    return 0;
+    return '';
   }
 }
 
@@ -28,7 +32,7 @@ function add(count: TrafficCount, data: unknown): number {
 /** One data-channel or BroadcastChannel message as sent (kept only with `?trace=1`, to follow the election message by message). */
 export interface SentMessage {
   readonly at: number;
-  /** The data channel's id on this side (one per link). */
+  /** The data channel's id on this side (one per link); null for a BroadcastChannel post. */
   readonly channel: number | null;
   readonly bytes: number;
   /** The start of a text message. */
@@ -70,10 +74,16 @@ export function installTrafficCounters(sendLog?: SentMessage[]): TrafficCounters
   const broadcastPost = BroadcastChannel.prototype.postMessage;
   BroadcastChannel.prototype.postMessage = function (this: BroadcastChannel, message: unknown) {
     const status = this.name.endsWith(statusChannelSuffix);
-    const bytes = add(status ? counters.status : counters.broadcastChannel, message);
+    // Stringified once: its size is what is counted (as `byteSize` would), and its start what is logged.
+    const json = jsonOf(message);
+    const bytes = add(status ? counters.status : counters.broadcastChannel, json);
     if (sendLog && !status && sendLog.length < sendLogLimit) {
-      const text = JSON.stringify(message)?.slice(0, 200);
-      sendLog.push({ at: performance.timeOrigin + performance.now(), channel: null, bytes, text });
+      sendLog.push({
+        at: performance.timeOrigin + performance.now(),
+        channel: null,
+        bytes,
+        text: json.slice(0, 200),
+      });
     }
     broadcastPost.call(this, message);
   };

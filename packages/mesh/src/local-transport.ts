@@ -97,7 +97,7 @@ export class LocalTransport implements Transport {
   #closed = false;
   readonly #outbox: LocalOutbox;
   /** What this tab says ahead to a tab it answers (see {@link LocalTransport.greetWith}). */
-  #greeting: ((peer: PeerId) => string | undefined) | undefined;
+  #greeting: (() => string | undefined) | undefined;
   /** Greetings received with answers, until the link to their sender opens (one per reachable tab). */
   readonly #greetings = new Map<PeerId, string>();
 
@@ -145,7 +145,7 @@ export class LocalTransport implements Transport {
    * A greeting that went stale meanwhile is harmless: the term of any later leadership is higher, and that
    * leader answers the newcomer as it links.
    */
-  greetWith(greeting: ((peer: PeerId) => string | undefined) | undefined): void {
+  greetWith(greeting: (() => string | undefined) | undefined): void {
     this.#greeting = greeting;
   }
 
@@ -250,9 +250,9 @@ export class LocalTransport implements Transport {
     }
     if (message.t === 'data' || message.t === 'batch') {
       const items = message.t === 'data' ? [message] : message.items;
+      const link = this.#links.get(message.from);
       for (const item of items) {
         if (!addressedTo(item.to, self)) continue;
-        const link = this.#links.get(message.from);
         if (link?.state === 'open') link.deliver(item.d);
         else dropped.unlinked++;
       }
@@ -307,7 +307,7 @@ export class LocalTransport implements Transport {
       }
       this.#reachable.set(peer, undefined);
       if (!answer) {
-        const greeting = this.#greeting?.(peer);
+        const greeting = this.#greeting?.();
         this.#post({
           v: 1,
           t: 'here',
